@@ -1,0 +1,297 @@
+using System;
+
+namespace NanoLibNet
+{
+    /// <summary>
+    /// The blocking calls (LuatOS <c>libnet</c>): each is one socket-layer call on a
+    /// <see cref="NetCtrl"/> plus one wait, with a deadline, for the event that ends it in the
+    /// calling task's mailbox. Call them only from the task named <c>taskName</c> (started with
+    /// <see cref="SysPlus.TaskInitEx(TaskBody, string, MessageHandler, object)"/>) on a netc that
+    /// task owns. Timeouts are in milliseconds for the whole call (DNS and TLS included);
+    /// 0 or -1 wait forever. Network failures are results (<c>false</c>, with
+    /// <see cref="NetCtrl.LastError"/>); programming errors throw at once.
+    /// Messages with other ids taken while waiting go to the task's callback, or are dropped and
+    /// counted, exactly as LuatOS <c>sysplus.waitMsg</c> does.
+    /// </summary>
+    public static class LibNet
+    {
+        /// <summary>
+        /// Waits until the adapter's network link is up (LuatOS <c>libnet.waitLink</c>).
+        /// </summary>
+        /// <param name="taskName">The calling task.</param>
+        /// <param name="timeout">Milliseconds; 0 or -1 = forever.</param>
+        /// <param name="netc">A netc on the adapter to watch.</param>
+        /// <returns>True when the link is up; false when it reported a failure or the time ran out.</returns>
+        /// <exception cref="ArgumentNullException">A null argument.</exception>
+        /// <exception cref="ArgumentOutOfRangeException"><paramref name="timeout"/> below -1.</exception>
+        /// <exception cref="InvalidOperationException">No such task, another thread, or a netc of another task.</exception>
+        /// <exception cref="ObjectDisposedException"><paramref name="netc"/> was released.</exception>
+        public static bool WaitLink(string taskName, int timeout, NetCtrl netc)
+        {
+            TaskContext task = Enter(taskName, timeout, netc);
+            Deadline deadline = new Deadline(timeout);
+            task.Mailbox.Purge(SocketEvent.Link, netc);
+            bool linked;
+            if (!netc.LinkUp(out linked))
+            {
+                return false;
+            }
+
+            if (linked)
+            {
+                return true;
+            }
+
+            int status = WaitLinkEvent(task, netc, ref deadline);
+            return status == NetError.None;
+        }
+
+        /// <summary>
+        /// Connects to <paramref name="host"/>:<paramref name="port"/> (LuatOS <c>libnet.connect</c>):
+        /// TCP, UDP, or TLS (true only after the handshake). On timeout the connect is aborted
+        /// (its socket closed, the worker freed) and <see cref="NetCtrl.LastError"/> is
+        /// <see cref="NetError.Timeout"/>.
+        /// </summary>
+        /// <param name="taskName">The calling task.</param>
+        /// <param name="timeout">Milliseconds for DNS, connect and handshake together; 0 or -1 = forever.</param>
+        /// <param name="netc">The netc to connect.</param>
+        /// <param name="host">IP literal or host name.</param>
+        /// <param name="port">1 to 65535.</param>
+        /// <returns>True when connected.</returns>
+        /// <exception cref="ArgumentNullException">A null argument.</exception>
+        /// <exception cref="ArgumentOutOfRangeException">Bad port or timeout.</exception>
+        /// <exception cref="InvalidOperationException">No such task, another thread, a netc of another task, or a netc already connected.</exception>
+        /// <exception cref="ObjectDisposedException"><paramref name="netc"/> was released.</exception>
+        public static bool Connect(string taskName, int timeout, NetCtrl netc, string host, int port)
+        {
+            TaskContext task = Enter(taskName, timeout, netc);
+            if (host == null)
+            {
+                throw new ArgumentNullException("host");
+            }
+
+            if (port < 1 || port > 65535)
+            {
+                throw new ArgumentOutOfRangeException("port", "port must be 1 to 65535");
+            }
+
+            Deadline deadline = new Deadline(timeout);
+            task.Mailbox.Purge(SocketEvent.OnLine, netc);
+            bool connected;
+            if (!netc.Connect(host, port, out connected))
+            {
+                return false;
+            }
+
+            if (connected)
+            {
+                return true;
+            }
+
+            int status = EventWait.For(task, netc, SocketEvent.OnLine, ref deadline, 0);
+            if (status == EventWait.TimedOut)
+            {
+                netc.Abort(NetError.Timeout, "connect to " + host + ":" + port + " did not finish within " + timeout + " ms", false);
+                task.Mailbox.Purge(SocketEvent.OnLine, netc);
+                return false;
+            }
+
+            return status == NetError.None && netc.State == NetCtrlState.Online;
+        }
+
+        /// <summary>
+        /// Listens on the netc's configured local port and waits until a client arrives
+        /// (LuatOS <c>libnet.listen</c>); take it with <see cref="NetCtrl.Accept(string, out NetCtrl)"/>.
+        /// Calling it again while listening waits for the next client. UDP: binds and returns true.
+        /// </summary>
+        /// <param name="taskName">The calling task.</param>
+        /// <param name="timeout">Milliseconds; 0 or -1 = forever.</param>
+        /// <param name="netc">A netc configured with a local port.</param>
+        /// <returns>True when a client is waiting; false on failure or timeout (the netc keeps listening after a timeout).</returns>
+        /// <exception cref="ArgumentNullException">A null argument.</exception>
+        /// <exception cref="ArgumentOutOfRangeException">Bad timeout.</exception>
+        /// <exception cref="InvalidOperationException">No such task, another thread, a netc of another task, or no local port configured.</exception>
+        /// <exception cref="ObjectDisposedException"><paramref name="netc"/> was released.</exception>
+        public static bool Listen(string taskName, int timeout, NetCtrl netc)
+        {
+            TaskContext task = Enter(taskName, timeout, netc);
+            Deadline deadline = new Deadline(timeout);
+            task.Mailbox.Purge(SocketEvent.OnLine, netc);
+            bool accepted;
+            if (!netc.Listen(out accepted))
+            {
+                return false;
+            }
+
+            if (accepted)
+            {
+                return true;
+            }
+
+            int status = EventWait.For(task, netc, SocketEvent.OnLine, ref deadline, 0);
+            return status == NetError.None;
+        }
+
+        /// <summary>Sends all of <paramref name="data"/>; see <see cref="Tx(string, int, NetCtrl, byte[], int, int, out bool)"/>.</summary>
+        /// <param name="taskName">The calling task.</param>
+        /// <param name="timeout">Milliseconds; 0 or -1 = forever.</param>
+        /// <param name="netc">A connected netc.</param>
+        /// <param name="data">The bytes.</param>
+        /// <param name="bufferFull">True when the data did not fit in the send buffer (nothing queued: retry later).</param>
+        /// <returns>True when sent (or when the buffer was full); false on failure or timeout.</returns>
+        public static bool Tx(string taskName, int timeout, NetCtrl netc, byte[] data, out bool bufferFull)
+        {
+            if (data == null)
+            {
+                throw new ArgumentNullException("data");
+            }
+
+            return Tx(taskName, timeout, netc, data, 0, data.Length, out bufferFull);
+        }
+
+        /// <summary>
+        /// Queues the bytes and waits until they are handed to the network (LuatOS <c>libnet.tx</c>):
+        /// failed → (false, full); buffer full → (true, true), nothing queued: wait and retry;
+        /// sent → (true, false); failure or timeout while waiting for TxOk → (false, false).
+        /// </summary>
+        /// <param name="taskName">The calling task.</param>
+        /// <param name="timeout">Milliseconds; 0 or -1 = forever.</param>
+        /// <param name="netc">A connected netc.</param>
+        /// <param name="data">The bytes.</param>
+        /// <param name="offset">Where they start.</param>
+        /// <param name="count">How many (at most the netc's send buffer).</param>
+        /// <param name="bufferFull">True when the data did not fit in the send buffer.</param>
+        /// <returns>True when sent or the buffer was full; false on failure or timeout.</returns>
+        /// <exception cref="ArgumentNullException">A null argument.</exception>
+        /// <exception cref="ArgumentOutOfRangeException">Bad offset, count or timeout.</exception>
+        /// <exception cref="InvalidOperationException">No such task, another thread, or a netc of another task.</exception>
+        /// <exception cref="ObjectDisposedException"><paramref name="netc"/> was released.</exception>
+        public static bool Tx(string taskName, int timeout, NetCtrl netc, byte[] data, int offset, int count, out bool bufferFull)
+        {
+            TaskContext task = Enter(taskName, timeout, netc);
+            Deadline deadline = new Deadline(timeout);
+            task.Mailbox.Purge(SocketEvent.TxOk, netc);
+            bool done;
+            long mark;
+            if (!netc.TxCore(data, offset, count, null, 0, out bufferFull, out done, out mark))
+            {
+                return false;
+            }
+
+            if (bufferFull)
+            {
+                return true;
+            }
+
+            if (done)
+            {
+                return true;
+            }
+
+            int status = EventWait.For(task, netc, SocketEvent.TxOk, ref deadline, mark);
+            return status == NetError.None;
+        }
+
+        /// <summary>
+        /// Waits for data or a state change (LuatOS <c>libnet.wait</c>): data already waiting →
+        /// (true, true); an Event with status 0 → (true, true); a network error → (false, false);
+        /// timeout → (true, false). Any thread may end the wait early with
+        /// <c>SysPlus.SendMsg(taskName, SocketEvent.Event, 0)</c>: it returns (true, true).
+        /// </summary>
+        /// <param name="taskName">The calling task.</param>
+        /// <param name="timeout">Milliseconds; 0 or -1 = forever.</param>
+        /// <param name="netc">A connected netc.</param>
+        /// <param name="gotEvent">True when there is something to read or the state changed.</param>
+        /// <returns>False when the netc failed or is closed.</returns>
+        /// <exception cref="ArgumentNullException">A null argument.</exception>
+        /// <exception cref="ArgumentOutOfRangeException">Bad timeout.</exception>
+        /// <exception cref="InvalidOperationException">No such task, another thread, or a netc of another task.</exception>
+        /// <exception cref="ObjectDisposedException"><paramref name="netc"/> was released.</exception>
+        public static bool Wait(string taskName, int timeout, NetCtrl netc, out bool gotEvent)
+        {
+            TaskContext task = Enter(taskName, timeout, netc);
+            Deadline deadline = new Deadline(timeout);
+            task.Mailbox.Purge(SocketEvent.Event, netc);
+            bool hasEvent;
+            if (!netc.Wait(out hasEvent))
+            {
+                gotEvent = false;
+                return false;
+            }
+
+            if (hasEvent)
+            {
+                gotEvent = true;
+                return true;
+            }
+
+            int status = EventWait.For(task, netc, SocketEvent.Event, ref deadline, 0);
+            if (status == EventWait.TimedOut)
+            {
+                gotEvent = false;
+                return true;
+            }
+
+            gotEvent = status == NetError.None;
+            return gotEvent;
+        }
+
+        /// <summary>
+        /// Closes gracefully (LuatOS <c>libnet.close</c>): <see cref="NetCtrl.Discon(out bool)"/>,
+        /// then waits for <see cref="SocketEvent.Closed"/> up to <paramref name="timeout"/>, then
+        /// <see cref="NetCtrl.Close"/> regardless. The netc may connect again afterwards.
+        /// </summary>
+        /// <param name="taskName">The calling task.</param>
+        /// <param name="timeout">Milliseconds; 0 or -1 = forever.</param>
+        /// <param name="netc">The netc.</param>
+        /// <exception cref="ArgumentNullException">A null argument.</exception>
+        /// <exception cref="ArgumentOutOfRangeException">Bad timeout.</exception>
+        /// <exception cref="InvalidOperationException">No such task, another thread, or a netc of another task.</exception>
+        /// <exception cref="ObjectDisposedException"><paramref name="netc"/> was released.</exception>
+        public static void Close(string taskName, int timeout, NetCtrl netc)
+        {
+            TaskContext task = Enter(taskName, timeout, netc);
+            Deadline deadline = new Deadline(timeout);
+            task.Mailbox.Purge(SocketEvent.Closed, netc);
+            bool closed;
+            if (netc.Discon(out closed) && !closed)
+            {
+                EventWait.For(task, netc, SocketEvent.Closed, ref deadline, 0);
+            }
+
+            if (netc.State != NetCtrlState.Released)
+            {
+                netc.Close();
+            }
+
+            // Events of the finished connection must not end the next call on this netc.
+            task.Mailbox.Purge(SocketEvent.Closed, netc);
+            task.Mailbox.Purge(SocketEvent.Event, netc);
+            task.Mailbox.Purge(SocketEvent.TxOk, netc);
+        }
+
+        private static int WaitLinkEvent(TaskContext task, NetCtrl netc, ref Deadline deadline)
+        {
+            int status = EventWait.For(task, netc, SocketEvent.Link, ref deadline, 0);
+            return status == EventWait.TimedOut ? NetError.Timeout : status;
+        }
+
+        private static TaskContext Enter(string taskName, int timeout, NetCtrl netc)
+        {
+            if (netc == null)
+            {
+                throw new ArgumentNullException("netc");
+            }
+
+            Deadline.Validate(timeout);
+            TaskContext task = SysPlus.Require(taskName);
+            netc.ThrowIfReleased();
+            if (netc.Owner != task)
+            {
+                throw new InvalidOperationException("this netc belongs to " + (netc.TaskName == null ? "a callback" : "task '" + netc.TaskName + "'") + ", not to task '" + taskName + "'");
+            }
+
+            return task;
+        }
+    }
+}

@@ -1,0 +1,472 @@
+using System;
+using System.Collections;
+using System.Net;
+using System.Net.NetworkInformation;
+using System.Net.Sockets;
+using System.Threading;
+
+namespace NanoLibNet
+{
+    /// <summary>
+    /// The adapter over System.Net sockets: nanoFramework on the device, and desktop .NET (whose
+    /// System.Net.Sockets is a superset of nano's, so the same code runs in both places).
+    /// The engine waits for its sockets in one of two ways, the only place the platforms differ:
+    /// on the device, which has no <c>Socket.Select</c>, a sweep of <c>Poll(0, ...)</c> over the
+    /// sockets, then a sleep on a wake-up event that lengthens while idle (<see cref="IdlePollMs"/>);
+    /// on desktop .NET, one <c>Socket.Select</c> over all of them plus a loopback wake-up socket.
+    /// The link is the interfaces' IPv4 addresses, watched through <c>NetworkChange</c>.
+    /// </summary>
+    public sealed class SocketAdapter : NetAdapter
+    {
+        private readonly bool _sweep;
+        private readonly AutoResetEvent _kick = new AutoResetEvent(false);
+        private readonly ArrayList _read = new ArrayList();
+        private readonly ArrayList _write = new ArrayList();
+        private readonly ArrayList _error = new ArrayList();
+        private readonly byte[] _wakeByte = new byte[1];
+        private readonly byte[] _drain = new byte[64];
+        private Socket _wake;
+        private EndPoint _wakeTo;
+        private int _wakePending;
+        private int _sleepMs = 1;
+        private int _linkState = -1;
+        private string _bindAddress;
+        private IPAddress _bind;
+
+        /// <summary>
+        /// A socket adapter. On desktop .NET its engine uses <c>Socket.Select</c>; on the device
+        /// it sweeps with <c>Poll</c>.
+        /// </summary>
+        public SocketAdapter()
+#if NANOFRAMEWORK_1_0
+            : this(true)
+#else
+            : this(false)
+#endif
+        {
+        }
+
+        /// <summary>
+        /// A socket adapter whose engine sweeps its sockets with <c>Poll(0, ...)</c> and sleeps
+        /// between sweeps, as on the device (<paramref name="pollSweep"/> true), or waits in
+        /// <c>Socket.Select</c> (false; desktop .NET only). Tests use the sweep on the host to run
+        /// the device's engine path.
+        /// </summary>
+        /// <param name="pollSweep">True for the device's Poll sweep.</param>
+        public SocketAdapter(bool pollSweep)
+        {
+            _sweep = pollSweep;
+            IdlePollMs = 20;
+            CountLoopback = true;
+        }
+
+        /// <inheritdoc/>
+        public override string Name { get { return _sweep ? "socket(poll)" : "socket(select)"; } }
+
+        /// <summary>
+        /// Poll sweep only: the longest sleep between sweeps when nothing happens (ms, default 20).
+        /// It starts at 1 ms after any activity and doubles while idle: the worst-case delay
+        /// before idle sockets notice new data, traded against the CPU an idle sweep costs.
+        /// </summary>
+        public int IdlePollMs { get; set; }
+
+        /// <summary>
+        /// Whether a loopback address counts as a link (default true, so tests and demos on a
+        /// machine with no network work). On the device there is no loopback interface to count.
+        /// </summary>
+        public bool CountLoopback { get; set; }
+
+        /// <summary>
+        /// Local address listeners (and clients with a local port) bind to, as an IP literal;
+        /// null (default) = any. Tests set "127.0.0.1" so nothing listens beyond the machine.
+        /// </summary>
+        public string BindAddress
+        {
+            get
+            {
+                return _bindAddress;
+            }
+
+            set
+            {
+                _bind = value == null ? null : IPAddress.Parse(value);
+                _bindAddress = value;
+            }
+        }
+
+        /// <summary>Resolves host names for connects; null (default) = <c>Dns.GetHostEntry</c>.</summary>
+        public HostResolver Resolver { get; set; }
+
+        /// <inheritdoc/>
+        public override bool IsLinkUp
+        {
+            get
+            {
+                if (_linkState < 0)
+                {
+                    _linkState = ReadLink() ? 1 : 0;
+                }
+
+                return _linkState == 1;
+            }
+        }
+
+        internal IPAddress ListenAddress()
+        {
+            return _bind != null ? _bind : IPAddress.Any;
+        }
+
+        internal IPAddress BindAddressFor(AddressFamily family)
+        {
+            if (_bind != null && _bind.AddressFamily == family)
+            {
+                return _bind;
+            }
+
+            return family == AddressFamily.InterNetworkV6 ? IPAddress.IPv6Any : IPAddress.Any;
+        }
+
+        /// <summary>Worker thread: an IP literal as is, a name through the resolver or DNS.</summary>
+        internal IPAddress Resolve(string host)
+        {
+            byte[] scratch = new byte[16];
+            if (IpText.Parse(host, scratch) != 0)
+            {
+                return IPAddress.Parse(host.Length > 1 && host[0] == '[' ? host.Substring(1, host.Length - 2) : host);
+            }
+
+            HostResolver resolver = Resolver;
+            if (resolver != null)
+            {
+                string ip = resolver(host);
+                if (ip == null || IpText.Parse(ip, scratch) == 0)
+                {
+                    throw new NetFailure(NetError.HostNotFound, "host '" + host + "' did not resolve");
+                }
+
+                return IPAddress.Parse(ip);
+            }
+
+            IPHostEntry entry = Dns.GetHostEntry(host);
+            IPAddress[] list = entry.AddressList;
+            if (list == null || list.Length == 0)
+            {
+                throw new NetFailure(NetError.HostNotFound, "host '" + host + "' has no address");
+            }
+
+            for (int i = 0; i < list.Length; i++)
+            {
+                if (list[i].AddressFamily == AddressFamily.InterNetwork)
+                {
+                    return list[i];
+                }
+            }
+
+            return list[0];
+        }
+
+        internal static void MakeNonBlocking(Socket s)
+        {
+#if !NANOFRAMEWORK_1_0
+            s.Blocking = false;
+#endif
+        }
+
+        internal void ApplyKeepAlive(Socket s, int idle, int interval, int count)
+        {
+            s.SetSocketOption(SocketOptionLevel.Socket, SocketOptionName.KeepAlive, true);
+#if !NANOFRAMEWORK_1_0
+            // The device's socket options have no per-socket keepalive timing: lwIP's defaults apply there.
+            s.SetSocketOption(SocketOptionLevel.Tcp, SocketOptionName.TcpKeepAliveTime, idle);
+            if (interval > 0)
+            {
+                s.SetSocketOption(SocketOptionLevel.Tcp, SocketOptionName.TcpKeepAliveInterval, interval);
+            }
+
+            if (count > 0)
+            {
+                s.SetSocketOption(SocketOptionLevel.Tcp, SocketOptionName.TcpKeepAliveRetryCount, count);
+            }
+#endif
+        }
+
+        internal override Transport NewTransport(NetCtrl netc)
+        {
+            return new SocketTransport(this, netc.IsUdp);
+        }
+
+        internal override int MapError(Exception ex)
+        {
+            return SocketErrors.Map(ex);
+        }
+
+        internal override void EngineStarted()
+        {
+            NetworkChange.NetworkAvailabilityChanged += OnAvailabilityChanged;
+            NetworkChange.NetworkAddressChanged += OnAddressChanged;
+            if (!_sweep)
+            {
+                Socket w = new Socket(AddressFamily.InterNetwork, SocketType.Dgram, ProtocolType.Udp);
+                w.Bind(new IPEndPoint(IPAddress.Loopback, 0));
+                MakeNonBlocking(w);
+                _wakeTo = w.LocalEndPoint;
+                _wake = w;
+                _wakePending = 0;
+            }
+        }
+
+        internal override void EngineStopped()
+        {
+            NetworkChange.NetworkAvailabilityChanged -= OnAvailabilityChanged;
+            NetworkChange.NetworkAddressChanged -= OnAddressChanged;
+            Socket w = _wake;
+            _wake = null;
+            if (w != null)
+            {
+                w.Close();
+            }
+
+            _read.Clear();
+            _write.Clear();
+            _error.Clear();
+        }
+
+        internal override void Wake()
+        {
+            if (_sweep)
+            {
+                _kick.Set();
+                return;
+            }
+
+            Socket w = _wake;
+            if (w != null && Interlocked.CompareExchange(ref _wakePending, 1, 0) == 0)
+            {
+                try
+                {
+                    w.SendTo(_wakeByte, 0, 1, SocketFlags.None, _wakeTo);
+                }
+                catch (Exception)
+                {
+                    // The engine stopped meanwhile: there is nothing left to wake.
+                }
+            }
+        }
+
+        internal override void WaitForActivity(Transport[] sockets, int count, int timeoutMs)
+        {
+            if (_sweep)
+            {
+                WaitBySweep(sockets, count, timeoutMs);
+            }
+            else
+            {
+                WaitBySelect(sockets, count, timeoutMs);
+            }
+        }
+
+        private void WaitBySweep(Transport[] sockets, int count, int timeoutMs)
+        {
+            if (Sweep(sockets, count) || timeoutMs == 0)
+            {
+                _sleepMs = 1;
+                return;
+            }
+
+            int sleep = _sleepMs < timeoutMs ? _sleepMs : timeoutMs;
+            _kick.WaitOne(sleep, false);
+            if (Sweep(sockets, count))
+            {
+                _sleepMs = 1;
+            }
+            else if (_sleepMs < IdlePollMs)
+            {
+                _sleepMs = _sleepMs * 2 > IdlePollMs ? IdlePollMs : _sleepMs * 2;
+            }
+        }
+
+        private static bool Sweep(Transport[] sockets, int count)
+        {
+            bool any = false;
+            for (int i = 0; i < count; i++)
+            {
+                SocketTransport t = (SocketTransport)sockets[i];
+                Socket s = t.Socket;
+                if (s == null)
+                {
+                    continue;
+                }
+
+                int ready = 0;
+                if ((t.Interest & Transport.ReadyRead) != 0 && s.Poll(0, SelectMode.SelectRead))
+                {
+                    ready |= Transport.ReadyRead;
+                }
+
+                if ((t.Interest & Transport.ReadyWrite) != 0 && s.Poll(0, SelectMode.SelectWrite))
+                {
+                    ready |= Transport.ReadyWrite;
+                }
+
+                if (ready == 0 && s.Poll(0, SelectMode.SelectError))
+                {
+                    ready = Transport.ReadyError;
+                }
+
+                t.Ready = ready;
+                any |= ready != 0;
+            }
+
+            return any;
+        }
+
+        private void WaitBySelect(Transport[] sockets, int count, int timeoutMs)
+        {
+#if NANOFRAMEWORK_1_0
+            throw new NotSupportedException("nanoFramework has no Socket.Select");
+#else
+            _read.Clear();
+            _write.Clear();
+            _error.Clear();
+            _read.Add(_wake);
+            for (int i = 0; i < count; i++)
+            {
+                SocketTransport t = (SocketTransport)sockets[i];
+                Socket s = t.Socket;
+                if (s == null)
+                {
+                    continue;
+                }
+
+                if ((t.Interest & Transport.ReadyRead) != 0)
+                {
+                    _read.Add(s);
+                }
+
+                if ((t.Interest & Transport.ReadyWrite) != 0)
+                {
+                    _write.Add(s);
+                }
+
+                _error.Add(s);
+            }
+
+            Socket.Select(_read, _write.Count > 0 ? _write : null, _error.Count > 0 ? _error : null, timeoutMs < 0 ? -1 : timeoutMs * 1000);
+
+            // Select keeps the ready sockets in the order they were given: one merge walk maps them back.
+            int r = 0;
+            if (_read.Count > 0 && _read[0] == _wake)
+            {
+                r = 1;
+                Interlocked.Exchange(ref _wakePending, 0);
+                DrainWake();
+            }
+
+            int w = 0;
+            int e = 0;
+            for (int i = 0; i < count; i++)
+            {
+                SocketTransport t = (SocketTransport)sockets[i];
+                Socket s = t.Socket;
+                if (s == null)
+                {
+                    continue;
+                }
+
+                int ready = 0;
+                if ((t.Interest & Transport.ReadyRead) != 0 && r < _read.Count && _read[r] == s)
+                {
+                    ready |= Transport.ReadyRead;
+                    r++;
+                }
+
+                if ((t.Interest & Transport.ReadyWrite) != 0 && w < _write.Count && _write[w] == s)
+                {
+                    ready |= Transport.ReadyWrite;
+                    w++;
+                }
+
+                if (e < _error.Count && _error[e] == s)
+                {
+                    ready |= Transport.ReadyError;
+                    e++;
+                }
+
+                t.Ready = ready;
+            }
+#endif
+        }
+
+        private void DrainWake()
+        {
+            Socket w = _wake;
+            try
+            {
+                while (w.Available > 0)
+                {
+                    w.Receive(_drain, 0, _drain.Length, SocketFlags.None);
+                }
+            }
+            catch (SocketException)
+            {
+                // Nothing left to drain.
+            }
+        }
+
+        private void OnAvailabilityChanged(object sender, NetworkAvailabilityEventArgs e)
+        {
+            LinkMaybeChanged();
+        }
+
+        private void OnAddressChanged(object sender, EventArgs e)
+        {
+            LinkMaybeChanged();
+        }
+
+        private void LinkMaybeChanged()
+        {
+            int now = ReadLink() ? 1 : 0;
+            int was = Interlocked.Exchange(ref _linkState, now);
+            if (was != now)
+            {
+                OnLinkChanged(now == 1);
+            }
+        }
+
+        private bool ReadLink()
+        {
+            NetworkInterface[] all = NetworkInterface.GetAllNetworkInterfaces();
+            for (int i = 0; i < all.Length; i++)
+            {
+#if NANOFRAMEWORK_1_0
+                string ip = all[i].IPv4Address;
+                if (ip != null && ip.Length > 0 && ip != "0.0.0.0")
+                {
+                    return true;
+                }
+#else
+                if (!CountLoopback && all[i].NetworkInterfaceType == NetworkInterfaceType.Loopback)
+                {
+                    continue;
+                }
+
+                if (all[i].OperationalStatus == OperationalStatus.Down)
+                {
+                    continue;
+                }
+
+                UnicastIPAddressInformationCollection addrs = all[i].GetIPProperties().UnicastAddresses;
+                for (int k = 0; k < addrs.Count; k++)
+                {
+                    if (addrs[k].Address.AddressFamily == AddressFamily.InterNetwork)
+                    {
+                        return true;
+                    }
+                }
+#endif
+            }
+
+            return false;
+        }
+    }
+}

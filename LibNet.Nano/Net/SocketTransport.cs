@@ -1,0 +1,297 @@
+using System;
+using System.Net;
+using System.Net.Sockets;
+
+namespace NanoLibNet
+{
+    /// <summary>
+    /// A System.Net socket as the engine drives it. The connect (DNS, TCP, TLS) blocks on a
+    /// worker, as nanoFramework's <c>Socket.Connect</c> does; <see cref="Close"/> from any thread
+    /// is what aborts it. After the connect the engine only calls it when the adapter's wait
+    /// said the socket is ready; on desktop .NET the socket is also made non-blocking then, so
+    /// a send larger than the room left can never stall the engine.
+    /// </summary>
+    internal sealed class SocketTransport : Transport
+    {
+        private readonly SocketAdapter _adapter;
+        private readonly bool _udp;
+        private readonly object _lock = new object();
+        private Socket _socket;
+        private bool _closed;
+        private EndPoint _anyFrom;
+        private EndPoint _lastTo;
+        private readonly byte[] _lastToAddress = new byte[16];
+        private int _lastToLength;
+        private int _lastToPort;
+
+        internal SocketTransport(SocketAdapter adapter, bool udp)
+        {
+            _adapter = adapter;
+            _udp = udp;
+        }
+
+        internal SocketTransport(SocketAdapter adapter, Socket accepted)
+        {
+            _adapter = adapter;
+            _socket = accepted;
+            adapter.HandleOpened();
+            SocketAdapter.MakeNonBlocking(accepted);
+        }
+
+        /// <summary>The native socket (null before it is opened).</summary>
+        internal Socket Socket { get { return _socket; } }
+
+        internal override void Connect(string host, int port, NetCtrl config)
+        {
+            IPAddress address = _adapter.Resolve(host);
+            Socket s = Open(address.AddressFamily);
+            ApplyOptions(s, config);
+            if (config.LocalPort != 0)
+            {
+                s.Bind(new IPEndPoint(_adapter.BindAddressFor(address.AddressFamily), config.LocalPort));
+            }
+
+            s.Connect(new IPEndPoint(address, port));
+            if (config.IsTls)
+            {
+                throw new NotSupportedException("TLS is not built yet in this version of LibNet.Nano");
+            }
+
+            SocketAdapter.MakeNonBlocking(s);
+        }
+
+        internal override void Listen(int localPort, int backlog, NetCtrl config)
+        {
+            IPAddress bind = _adapter.ListenAddress();
+            Socket s = Open(bind.AddressFamily);
+            ApplyOptions(s, config);
+            s.Bind(new IPEndPoint(bind, localPort));
+            if (!_udp)
+            {
+                s.Listen(backlog);
+            }
+
+            SocketAdapter.MakeNonBlocking(s);
+        }
+
+        private Socket Open(AddressFamily family)
+        {
+            Socket s = _udp
+                ? new Socket(family, SocketType.Dgram, ProtocolType.Udp)
+                : new Socket(family, SocketType.Stream, ProtocolType.Tcp);
+            lock (_lock)
+            {
+                if (_closed)
+                {
+                    s.Close();
+                    throw new ObjectDisposedException("socket", "closed before it opened");
+                }
+
+                _socket = s;
+            }
+
+            _adapter.HandleOpened();
+            return s;
+        }
+
+        private void ApplyOptions(Socket s, NetCtrl config)
+        {
+            if (!_udp && config.KeepIdle > 0)
+            {
+                _adapter.ApplyKeepAlive(s, config.KeepIdle, config.KeepInterval, config.KeepCount);
+            }
+        }
+
+        internal override int Send(byte[] buffer, int offset, int count)
+        {
+            try
+            {
+                return _socket.Send(buffer, offset, count, SocketFlags.None);
+            }
+            catch (SocketException se)
+            {
+                if (SocketErrors.IsWouldBlock(se))
+                {
+                    return 0;
+                }
+
+                throw;
+            }
+        }
+
+        internal override int Receive(byte[] buffer, int offset, int count)
+        {
+            try
+            {
+                return _socket.Receive(buffer, offset, count, SocketFlags.None);
+            }
+            catch (SocketException se)
+            {
+                if (SocketErrors.IsWouldBlock(se))
+                {
+                    return -1;
+                }
+
+                throw;
+            }
+        }
+
+        internal override int SendTo(byte[] buffer, int offset, int count, byte[] address, int addressLength, int port)
+        {
+            if (_lastTo == null || !SameTarget(address, addressLength, port))
+            {
+                // Built once per new target, not per datagram.
+                byte[] a = new byte[addressLength];
+                Array.Copy(address, a, addressLength);
+                _lastTo = new IPEndPoint(new IPAddress(a), port);
+                Array.Copy(address, _lastToAddress, addressLength);
+                _lastToLength = addressLength;
+                _lastToPort = port;
+            }
+
+            try
+            {
+                return _socket.SendTo(buffer, offset, count, SocketFlags.None, _lastTo);
+            }
+            catch (SocketException se)
+            {
+                if (SocketErrors.IsWouldBlock(se))
+                {
+                    return 0;
+                }
+
+                throw;
+            }
+        }
+
+        private bool SameTarget(byte[] address, int length, int port)
+        {
+            if (length != _lastToLength || port != _lastToPort)
+            {
+                return false;
+            }
+
+            for (int i = 0; i < length; i++)
+            {
+                if (address[i] != _lastToAddress[i])
+                {
+                    return false;
+                }
+            }
+
+            return true;
+        }
+
+        internal override int ReceiveFrom(byte[] buffer, int offset, int count, byte[] address, out int addressLength, out int port)
+        {
+            if (_anyFrom == null)
+            {
+                _anyFrom = new IPEndPoint(_socket.AddressFamily == AddressFamily.InterNetworkV6 ? IPAddress.IPv6Any : IPAddress.Any, 0);
+            }
+
+            EndPoint from = _anyFrom;
+            int got;
+            try
+            {
+                got = _socket.ReceiveFrom(buffer, offset, count, SocketFlags.None, ref from);
+            }
+            catch (SocketException se)
+            {
+                if (SocketErrors.IsWouldBlock(se))
+                {
+                    addressLength = 0;
+                    port = 0;
+                    return -1;
+                }
+
+                throw;
+            }
+
+            IPEndPoint ip = (IPEndPoint)from;
+            byte[] a = ip.Address.GetAddressBytes();
+            Array.Copy(a, address, a.Length);
+            addressLength = a.Length;
+            port = ip.Port;
+            return got;
+        }
+
+        internal override Transport Accept()
+        {
+            Socket c;
+            try
+            {
+                c = _socket.Accept();
+            }
+            catch (SocketException se)
+            {
+                if (SocketErrors.IsWouldBlock(se))
+                {
+                    return null;
+                }
+
+                throw;
+            }
+
+            return new SocketTransport(_adapter, c);
+        }
+
+        internal override void Close()
+        {
+            Socket s;
+            lock (_lock)
+            {
+                if (_closed)
+                {
+                    return;
+                }
+
+                _closed = true;
+                s = _socket;
+            }
+
+            if (s != null)
+            {
+                try
+                {
+                    s.Close();
+                }
+                finally
+                {
+                    _adapter.HandleClosed();
+                }
+            }
+        }
+
+        internal override string LocalEndPoint
+        {
+            get
+            {
+                Socket s = _socket;
+                try
+                {
+                    return s == null || s.LocalEndPoint == null ? null : s.LocalEndPoint.ToString();
+                }
+                catch (Exception)
+                {
+                    return null;
+                }
+            }
+        }
+
+        internal override string RemoteEndPoint
+        {
+            get
+            {
+                Socket s = _socket;
+                try
+                {
+                    return s == null || s.RemoteEndPoint == null ? null : s.RemoteEndPoint.ToString();
+                }
+                catch (Exception)
+                {
+                    return null;
+                }
+            }
+        }
+    }
+}

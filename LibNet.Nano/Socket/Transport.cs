@@ -1,0 +1,66 @@
+using System;
+
+namespace NanoLibNet
+{
+    /// <summary>
+    /// One native socket of an adapter, as the engine and the connect workers drive it. Blocking
+    /// work (<see cref="Connect"/>: DNS, TCP connect, TLS handshake) runs on a worker and is
+    /// cancelled only by <see cref="Close"/> from another thread, as on the device. Everything
+    /// else runs on the engine thread after <see cref="NetAdapter.WaitForActivity"/> said the
+    /// socket is ready, and must not block. Failures are thrown; the adapter maps them to
+    /// <see cref="NetError"/> codes.
+    /// </summary>
+    internal abstract class Transport
+    {
+        /// <summary>Readable (data, a client to accept, end of stream or an error to read).</summary>
+        internal const int ReadyRead = 1;
+
+        /// <summary>Writable.</summary>
+        internal const int ReadyWrite = 2;
+
+        /// <summary>In error.</summary>
+        internal const int ReadyError = 4;
+
+        /// <summary>The netc this socket belongs to (null while it waits in a listener's accept queue).</summary>
+        internal NetCtrl Owner;
+
+        /// <summary>What the engine wants to know (ReadyRead | ReadyWrite), set by the engine before each wait.</summary>
+        internal int Interest;
+
+        /// <summary>What is ready, set by the adapter's wait, cleared by the engine.</summary>
+        internal int Ready;
+
+        /// <summary>Worker thread, blocking: resolve, connect (TCP) or set the default peer (UDP), handshake (TLS).</summary>
+        internal abstract void Connect(string host, int port, NetCtrl config);
+
+        /// <summary>Caller thread: bind to the configured local port and listen (TCP), or bind only (UDP).</summary>
+        internal abstract void Listen(int localPort, int backlog, NetCtrl config);
+
+        /// <summary>Engine thread: sends what the network takes now; returns the bytes taken (0 when none fit now).</summary>
+        internal abstract int Send(byte[] buffer, int offset, int count);
+
+        /// <summary>Engine thread: receives what has arrived; 0 means the peer closed, -1 that nothing is there after all.</summary>
+        internal abstract int Receive(byte[] buffer, int offset, int count);
+
+        /// <summary>Engine thread: sends one datagram to an address (4 or 16 bytes) and port.</summary>
+        internal abstract int SendTo(byte[] buffer, int offset, int count, byte[] address, int addressLength, int port);
+
+        /// <summary>Engine thread: receives one datagram and its sender; -1 when none is there after all.</summary>
+        internal abstract int ReceiveFrom(byte[] buffer, int offset, int count, byte[] address, out int addressLength, out int port);
+
+        /// <summary>Engine thread: takes a waiting client (the listener was readable); null when it left.</summary>
+        internal abstract Transport Accept();
+
+        /// <summary>Any thread, any time, idempotent: closes the native socket, waking a blocked <see cref="Connect"/>.</summary>
+        internal abstract void Close();
+
+        /// <summary>The local end point as text, or null.</summary>
+        internal abstract string LocalEndPoint { get; }
+
+        /// <summary>The remote end point as text, or null.</summary>
+        internal abstract string RemoteEndPoint { get; }
+
+        /// <summary>True when the transport can be read before its socket says so (TLS: a decrypted record is buffered).</summary>
+        internal virtual bool HasBufferedData { get { return false; } }
+    }
+}

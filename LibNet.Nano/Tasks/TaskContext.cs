@@ -1,0 +1,108 @@
+using System;
+using System.Collections;
+using System.Threading;
+
+namespace NanoLibNet
+{
+    /// <summary>
+    /// One running task: its name, thread, mailbox and callback, and the sockets it owns (closed
+    /// and released when the task ends, so a task that returns or throws leaks nothing).
+    /// </summary>
+    internal sealed class TaskContext
+    {
+        private readonly TaskBody _body;
+        private readonly object _arg;
+        private readonly ArrayList _owned = new ArrayList();
+
+        internal readonly string Name;
+        internal readonly Mailbox Mailbox;
+        internal readonly MessageHandler Callback;
+        internal Thread Thread;
+        internal volatile bool Ended;
+
+        internal TaskContext(TaskBody body, string name, MessageHandler callback, object arg, int capacity)
+        {
+            _body = body;
+            _arg = arg;
+            Name = name;
+            Callback = callback;
+            Mailbox = new Mailbox(capacity);
+        }
+
+        /// <summary>The exception the body ended with, if any.</summary>
+        internal Exception Fault;
+
+        internal void Run()
+        {
+            try
+            {
+                _body(_arg);
+            }
+            catch (Exception ex)
+            {
+                Fault = ex;
+            }
+            finally
+            {
+                Ended = true;
+                SysPlus.Unregister(this);
+                ReleaseOwned();
+                SysPlus.ThreadEnded();
+            }
+        }
+
+        /// <summary>Records a socket whose events come to this task.</summary>
+        internal void Own(NetCtrl netc)
+        {
+            lock (_owned)
+            {
+                _owned.Add(netc);
+            }
+        }
+
+        /// <summary>Forgets a released socket.</summary>
+        internal void Disown(NetCtrl netc)
+        {
+            lock (_owned)
+            {
+                _owned.Remove(netc);
+            }
+        }
+
+        /// <summary>True when the caller runs on this task's thread.</summary>
+        internal bool IsCurrent { get { return Thread == Thread.CurrentThread; } }
+
+        /// <summary>Takes the next message, handing messages that are not wanted to the callback.</summary>
+        internal void Dispatch(TaskMessage msg)
+        {
+            if (Callback != null)
+            {
+                Callback(msg);
+            }
+            else
+            {
+                Mailbox.CountDropped();
+            }
+        }
+
+        private void ReleaseOwned()
+        {
+            while (true)
+            {
+                NetCtrl netc;
+                lock (_owned)
+                {
+                    if (_owned.Count == 0)
+                    {
+                        return;
+                    }
+
+                    netc = (NetCtrl)_owned[_owned.Count - 1];
+                    _owned.RemoveAt(_owned.Count - 1);
+                }
+
+                netc.Release();
+            }
+        }
+    }
+}

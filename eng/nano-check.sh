@@ -1,0 +1,108 @@
+#!/usr/bin/env bash
+# Nano compile check for LibNet.Nano (see eng/nano/PROOF.md for what it catches).
+#
+#   1. builds eng/nano/LibNet.Nano.CoreCheck.csproj: LibNet.Nano/**/*.cs except Net/**,
+#      against the real nanoFramework mscorlib 1.17.11 alone;
+#   2. builds eng/nano/LibNet.Nano.NanoCheck.csproj: all of LibNet.Nano/**/*.cs with
+#      NANOFRAMEWORK_1_0, against that mscorlib plus eng/nano/Declarations/*.cs (the System.Net
+#      surface nano has, declared for the compile only);
+#   3. scans both DLLs with eng/MetadataScan: no generic instantiation, generic definition or
+#      generic type reference (nano's mscorlib 1.17.11 runtime has no generics), and the core
+#      references no assembly but mscorlib.
+#
+# Needs only the .NET SDK and the NuGet registry (nanoFramework.CoreLibrary is restored from it,
+# or from the local NuGet cache). Works from any directory. Exit 0 when every step passes.
+set -u
+set -o pipefail
+
+cd "$(dirname "${BASH_SOURCE[0]}")/.." || exit 2
+ROOT="$(pwd)"
+CONFIG=Release
+export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 DOTNET_SKIP_FIRST_TIME_EXPERIENCE=1
+
+LOGDIR="$ROOT/eng/nano/obj/logs"
+mkdir -p "$LOGDIR"
+
+SCAN_DLL="$ROOT/eng/MetadataScan/bin/$CONFIG/net10.0/MetadataScan.dll"
+failures=0
+summary=()
+
+# Prints a build's errors and warnings once each, with paths relative to the repo root.
+show_diagnostics() {
+    grep -E ': (error|warning) [A-Z]+[0-9]+' "$1" \
+        | sed -e "s|$ROOT/||g" -e 's| \[[^]]*\.csproj\]$||' \
+        | sort -u
+}
+
+build() { # name project-path
+    local name="$1" proj="$2" log="$LOGDIR/$1.build.log"
+    local errors warnings
+    if dotnet build "$proj" -c "$CONFIG" -nologo >"$log" 2>&1; then
+        warnings=$(show_diagnostics "$log" | grep -c ': warning ' || true)
+        summary+=("PASS  build $name (0 errors, $warnings warnings)")
+        show_diagnostics "$log" | sed 's/^/    /'
+        return 0
+    fi
+    errors=$(show_diagnostics "$log" | grep -c ': error ' || true)
+    summary+=("FAIL  build $name ($errors errors; log: ${log#"$ROOT"/})")
+    echo "nano-check: build of $name FAILED:"
+    if [ "$errors" -gt 0 ]; then
+        show_diagnostics "$log" | sed 's/^/    /'
+    else
+        tail -n 30 "$log" | sed 's/^/    /'
+    fi
+    failures=$((failures + 1))
+    return 1
+}
+
+scan() { # name dll [flags]
+    local name="$1" dll="$2"
+    shift 2
+    local out
+    out=$(dotnet "$SCAN_DLL" "$dll" "$@" 2>&1)
+    local rc=$?
+    echo "$out" | sed 's/^/    /'
+    if [ $rc -eq 0 ]; then
+        summary+=("PASS  metadata scan $name${1:+ ($*)}")
+    else
+        summary+=("FAIL  metadata scan $name${1:+ ($*)}")
+        failures=$((failures + 1))
+    fi
+}
+
+start=$(date +%s)
+echo "nano-check: building eng/MetadataScan"
+if ! dotnet build eng/MetadataScan/MetadataScan.csproj -c "$CONFIG" -nologo >"$LOGDIR/MetadataScan.build.log" 2>&1; then
+    show_diagnostics "$LOGDIR/MetadataScan.build.log"
+    tail -n 30 "$LOGDIR/MetadataScan.build.log"
+    echo "nano-check: FAILED (could not build eng/MetadataScan)"
+    exit 2
+fi
+
+for check in CoreCheck NanoCheck; do
+    proj="eng/nano/LibNet.Nano.$check.csproj"
+    dll="eng/nano/bin/LibNet.Nano.$check/$CONFIG/LibNet.Nano.dll"
+    rm -f "$dll"   # never scan a stale DLL left by an earlier, successful build
+    echo "nano-check: building $proj (against nanoFramework mscorlib 1.17.11)"
+    if build "$check" "$proj"; then
+        if [ "$check" = CoreCheck ]; then
+            scan "$check" "$dll" --only-mscorlib
+        else
+            scan "$check" "$dll"
+        fi
+    else
+        summary+=("SKIP  metadata scan $check (no DLL)")
+    fi
+done
+
+echo
+echo "nano-check summary ($(($(date +%s) - start)) s):"
+for line in "${summary[@]}"; do
+    echo "  $line"
+done
+if [ "$failures" -eq 0 ]; then
+    echo "nano-check: OK"
+    exit 0
+fi
+echo "nano-check: FAILED ($failures failing step(s))"
+exit 1
