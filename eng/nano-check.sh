@@ -34,6 +34,20 @@ show_diagnostics() {
         | sort -u
 }
 
+# One line of advice for the nano pitfalls whose compiler message does not name the fix.
+hints() { # log
+    local log="$1"
+    grep -q "IsVolatile' is not defined" "$log" &&
+        echo "    hint: 'volatile' needs IsVolatile, which nano's mscorlib lacks: use lock, or Interlocked on an int"
+    grep -q "'Generic' does not exist in the namespace 'System.Collections'" "$log" &&
+        echo "    hint: no System.Collections.Generic on nano: use arrays, ArrayList or the library's own non-generic types"
+    grep -qE "'(Text|IO)' does not exist in the namespace 'System'|'(Stream|Encoding|StringBuilder)' could not be found" "$log" &&
+        echo "    hint: nano's mscorlib has no System.Text / System.IO.Stream (separate nano packages): keep them out of the core"
+    grep -qE "ValueTuple|IAsyncStateMachine|AsyncTaskMethodBuilder|'Task' could not be found|'Span' could not be found" "$log" &&
+        echo "    hint: no tuples, async/Task or Span<T> on nano (mscorlib 1.17.11): threads + events, SpanByte"
+    return 0
+}
+
 build() { # name project-path
     local name="$1" proj="$2" log="$LOGDIR/$1.build.log"
     local errors warnings
@@ -48,6 +62,7 @@ build() { # name project-path
     echo "nano-check: build of $name FAILED:"
     if [ "$errors" -gt 0 ]; then
         show_diagnostics "$log" | sed 's/^/    /'
+        hints "$log"
     else
         tail -n 30 "$log" | sed 's/^/    /'
     fi

@@ -57,6 +57,7 @@ namespace NanoLibNet
         {
             _sweep = pollSweep;
             IdlePollMs = 20;
+            TlsAcceptTimeout = 10000;
             CountLoopback = true;
         }
 
@@ -94,8 +95,21 @@ namespace NanoLibNet
             }
         }
 
-        /// <summary>Resolves host names for connects; null (default) = <c>Dns.GetHostEntry</c>.</summary>
+        /// <summary>
+        /// Resolves host names for connects; null (default) = <c>Dns.GetHostEntry</c>. It runs on
+        /// a connect worker, inside the connect's deadline: a resolver that hangs holds that worker
+        /// (not the task) until it returns; the connect has failed with a timeout by then.
+        /// </summary>
         public HostResolver Resolver { get; set; }
+
+        /// <summary>
+        /// TLS listeners: the longest an accepted client may take for its handshake (ms, default
+        /// 10000). The handshake runs on a connect worker before the client reaches the accept
+        /// queue; at this deadline its socket is closed, the client is dropped and counted in
+        /// <see cref="NetCtrl.AcceptFailures"/>. A worker is busy meanwhile (there are two per
+        /// adapter), so a short value limits what silent clients can hold up.
+        /// </summary>
+        public int TlsAcceptTimeout { get; set; }
 
         /// <inheritdoc/>
         public override bool IsLinkUp
@@ -111,6 +125,9 @@ namespace NanoLibNet
             }
         }
 
+        /// <summary>"::" built from bytes: nano's IPAddress has no IPv6Any field.</summary>
+        internal static readonly IPAddress IPv6Any = new IPAddress(new byte[16]);
+
         internal IPAddress ListenAddress()
         {
             return _bind != null ? _bind : IPAddress.Any;
@@ -123,7 +140,7 @@ namespace NanoLibNet
                 return _bind;
             }
 
-            return family == AddressFamily.InterNetworkV6 ? IPAddress.IPv6Any : IPAddress.Any;
+            return family == AddressFamily.InterNetworkV6 ? SocketAdapter.IPv6Any : IPAddress.Any;
         }
 
         /// <summary>Worker thread: an IP literal as is, a name through the resolver or DNS.</summary>
@@ -147,7 +164,16 @@ namespace NanoLibNet
                 return IPAddress.Parse(ip);
             }
 
-            IPHostEntry entry = Dns.GetHostEntry(host);
+            IPHostEntry entry;
+            try
+            {
+                entry = Dns.GetHostEntry(host);
+            }
+            catch (SocketException se)
+            {
+                throw new NetFailure(NetError.HostNotFound, "host '" + host + "' did not resolve: " + se.Message);
+            }
+
             IPAddress[] list = entry.AddressList;
             if (list == null || list.Length == 0)
             {
@@ -172,6 +198,12 @@ namespace NanoLibNet
 #endif
         }
 
+        /// <summary>
+        /// Keepalive on, with its timing where the platform has per-socket options: desktop .NET
+        /// (Linux, Windows, macOS) sets idle, interval and count in seconds. nanoFramework's socket
+        /// options have no keepalive timing: there only keepalive on/off applies, and lwIP's
+        /// compiled-in defaults (TCP_KEEPIDLE_DEFAULT etc.) set the timing.
+        /// </summary>
         internal void ApplyKeepAlive(Socket s, int idle, int interval, int count)
         {
             s.SetSocketOption(SocketOptionLevel.Socket, SocketOptionName.KeepAlive, true);
@@ -202,6 +234,8 @@ namespace NanoLibNet
 
         internal override void EngineStarted()
         {
+            // Changes while no engine ran were not watched: read the link afresh.
+            _linkState = -1;
             NetworkChange.NetworkAvailabilityChanged += OnAvailabilityChanged;
             NetworkChange.NetworkAddressChanged += OnAddressChanged;
             if (!_sweep)

@@ -40,7 +40,6 @@ namespace NanoLibNet
                 case SocketError.AddressAlreadyInUse: return NetError.AddressInUse;
                 case SocketError.NotConnected:
                 case SocketError.Shutdown: return NetError.NotConnected;
-                case SocketError.OperationAborted:
                 case SocketError.Interrupted: return NetError.Aborted;
                 default: return NetError.Failed;
             }
@@ -50,7 +49,7 @@ namespace NanoLibNet
         internal static bool IsWouldBlock(SocketException se)
         {
             SocketError c = Code(se);
-            return c == SocketError.WouldBlock || c == SocketError.IOPending || c == SocketError.InProgress;
+            return c == SocketError.WouldBlock || c == SocketError.InProgress;
         }
 
         private static SocketError Code(SocketException se)

@@ -1,6 +1,8 @@
 using System;
 using System.Net;
 using System.Net.Sockets;
+using System.Security.Cryptography.X509Certificates;
+using System.Threading;
 
 namespace NanoLibNet
 {
@@ -10,6 +12,10 @@ namespace NanoLibNet
     /// is what aborts it. After the connect the engine only calls it when the adapter's wait
     /// said the socket is ready; on desktop .NET the socket is also made non-blocking then, so
     /// a send larger than the room left can never stall the engine.
+    /// TLS: the handshake runs on the worker too (the client's inside its connect, an accepted
+    /// client's in <see cref="Handshake"/>, before it is handed out); afterwards every read and
+    /// write goes through the <see cref="TlsSession"/>, and the socket stays blocking with short
+    /// timeouts (see <see cref="TlsSession"/>).
     /// </summary>
     internal sealed class SocketTransport : Transport
     {
@@ -17,12 +23,17 @@ namespace NanoLibNet
         private readonly bool _udp;
         private readonly object _lock = new object();
         private Socket _socket;
+        private AddressFamily _family;
         private bool _closed;
         private EndPoint _anyFrom;
         private EndPoint _lastTo;
         private readonly byte[] _lastToAddress = new byte[16];
         private int _lastToLength;
         private int _lastToPort;
+        private TlsSession _tls;
+        private X509Certificate _serverCert;
+        private X509Certificate _clientCa;
+        private bool _handshakeOverdue;
 
         internal SocketTransport(SocketAdapter adapter, bool udp)
         {
@@ -30,12 +41,17 @@ namespace NanoLibNet
             _udp = udp;
         }
 
-        internal SocketTransport(SocketAdapter adapter, Socket accepted)
+        internal SocketTransport(SocketAdapter adapter, Socket accepted, X509Certificate serverCert, X509Certificate clientCa)
         {
             _adapter = adapter;
             _socket = accepted;
+            _serverCert = serverCert;
+            _clientCa = clientCa;
             adapter.HandleOpened();
-            SocketAdapter.MakeNonBlocking(accepted);
+            if (serverCert == null)
+            {
+                SocketAdapter.MakeNonBlocking(accepted);
+            }
         }
 
         /// <summary>The native socket (null before it is opened).</summary>
@@ -54,14 +70,92 @@ namespace NanoLibNet
             s.Connect(new IPEndPoint(address, port));
             if (config.IsTls)
             {
-                throw new NotSupportedException("TLS is not built yet in this version of LibNet.Nano");
+                Publish(TlsSession.Client(s, host, config.ServerCert, config.ClientCert, config.ClientKey, config.ClientPassword));
+                return;
             }
 
             SocketAdapter.MakeNonBlocking(s);
         }
 
+        /// <inheritdoc/>
+        internal override bool NeedsHandshake { get { return _serverCert != null && _tls == null; } }
+
+        /// <summary>
+        /// Worker thread, blocking: the server side of an accepted client's handshake, bounded by
+        /// <see cref="SocketAdapter.TlsAcceptTimeout"/>: a timer closes the socket at that deadline,
+        /// which is the only way to stop a handshake on the device.
+        /// </summary>
+        internal override void Handshake()
+        {
+            TlsSession tls;
+            Timer deadline = new Timer(HandshakeOverdue, null, _adapter.TlsAcceptTimeout, Timeout.Infinite);
+            try
+            {
+                tls = TlsSession.Server(_socket, _serverCert, _clientCa);
+            }
+            catch (Exception)
+            {
+                if (_handshakeOverdue)
+                {
+                    throw new NetFailure(NetError.Timeout, "the client did not finish the TLS handshake within " + _adapter.TlsAcceptTimeout + " ms");
+                }
+
+                throw;
+            }
+            finally
+            {
+                deadline.Dispose();
+            }
+
+            Publish(tls);
+        }
+
+        private void HandshakeOverdue(object state)
+        {
+            _handshakeOverdue = true;
+            Close();
+        }
+
+        // After a handshake on a worker: the engine may use the session only if no Close came meanwhile.
+        private void Publish(TlsSession tls)
+        {
+            lock (_lock)
+            {
+                if (!_closed)
+                {
+                    _tls = tls;
+                    return;
+                }
+            }
+
+            tls.Dispose();
+            throw new ObjectDisposedException("socket (closed during the TLS handshake)");
+        }
+
+        /// <inheritdoc/>
+        internal override bool HasBufferedData
+        {
+            get
+            {
+                TlsSession tls = _tls;
+                return tls != null && tls.HasBufferedData;
+            }
+        }
+
         internal override void Listen(int localPort, int backlog, NetCtrl config)
         {
+            if (config.IsTls)
+            {
+                // Read once here, not per client: a listener without a usable certificate fails now.
+                if (config.ClientCert == null)
+                {
+                    throw new NetFailure(NetError.TlsFailed, "a TLS listener needs its certificate and key: Config's clientCert and clientKey");
+                }
+
+                _serverCert = TlsCertificates.WithKey(config.ClientCert, config.ClientKey, config.ClientPassword);
+                _clientCa = config.ServerCert == null ? null : TlsCertificates.Authority(config.ServerCert);
+            }
+
             IPAddress bind = _adapter.ListenAddress();
             Socket s = Open(bind.AddressFamily);
             ApplyOptions(s, config);
@@ -84,10 +178,11 @@ namespace NanoLibNet
                 if (_closed)
                 {
                     s.Close();
-                    throw new ObjectDisposedException("socket", "closed before it opened");
+                    throw new ObjectDisposedException("socket (closed before it opened)");
                 }
 
                 _socket = s;
+                _family = family;
             }
 
             _adapter.HandleOpened();
@@ -104,6 +199,12 @@ namespace NanoLibNet
 
         internal override int Send(byte[] buffer, int offset, int count)
         {
+            TlsSession tls = _tls;
+            if (tls != null)
+            {
+                return tls.Write(buffer, offset, count);
+            }
+
             try
             {
                 return _socket.Send(buffer, offset, count, SocketFlags.None);
@@ -121,6 +222,12 @@ namespace NanoLibNet
 
         internal override int Receive(byte[] buffer, int offset, int count)
         {
+            TlsSession tls = _tls;
+            if (tls != null)
+            {
+                return tls.Read(buffer, offset, count);
+            }
+
             try
             {
                 return _socket.Receive(buffer, offset, count, SocketFlags.None);
@@ -186,7 +293,7 @@ namespace NanoLibNet
         {
             if (_anyFrom == null)
             {
-                _anyFrom = new IPEndPoint(_socket.AddressFamily == AddressFamily.InterNetworkV6 ? IPAddress.IPv6Any : IPAddress.Any, 0);
+                _anyFrom = new IPEndPoint(_family == AddressFamily.InterNetworkV6 ? SocketAdapter.IPv6Any : IPAddress.Any, 0);
             }
 
             EndPoint from = _anyFrom;
@@ -232,7 +339,7 @@ namespace NanoLibNet
                 throw;
             }
 
-            return new SocketTransport(_adapter, c);
+            return new SocketTransport(_adapter, c, _serverCert, _clientCa);
         }
 
         internal override void Close()
@@ -259,6 +366,13 @@ namespace NanoLibNet
                 {
                     _adapter.HandleClosed();
                 }
+            }
+
+            // Closed above first: that wakes a blocked read. A handshake still running frees its own context.
+            TlsSession tls = _tls;
+            if (tls != null)
+            {
+                tls.Dispose();
             }
         }
 

@@ -2,13 +2,12 @@ using System;
 
 namespace NanoLibNet
 {
-    /// <summary>
-    /// The core's side of a netc (lwIP <c>api_msg.c</c>): what the engine thread and the connect
-    /// workers do to it, and how its events reach the owner. Events are coalesced per kind (one
-    /// pending bit each, cleared when the message leaves the mailbox); an event the mailbox
-    /// refuses is remembered (a "missed" bit) and the owner woken anyway, so it is delayed,
-    /// never lost. Closed and failures are also sticky in <see cref="State"/>.
-    /// </summary>
+    // The core's side of a netc (lwIP api_msg.c): what the engine thread and the connect
+    // workers do to it, and how its events reach the owner. Events are coalesced per kind (one
+    // pending bit each, cleared when the message leaves the mailbox); an event the mailbox
+    // refuses is remembered (a "missed" bit) and the owner woken anyway, so it is delayed,
+    // never lost. Closed and failures are also sticky in State. (A // comment, not ///: the
+    // public summary of NetCtrl is the one in NetCtrl.cs; the XML docs keep only one part's.)
     public sealed partial class NetCtrl : IMessageSource
     {
         private int _requests;
@@ -21,6 +20,9 @@ namespace NanoLibNet
         private bool _rxStalled;
         private Transport[] _acceptQueue;
         private int _acceptCount;
+        private Transport[] _handshakes;
+        private bool[] _handshakeStarted;
+        private int _handshakeCount;
 
         private long _queuedTotal;
         private long _sentTotal;
@@ -34,6 +36,8 @@ namespace NanoLibNet
         private int _datagramsTruncated;
         private int _txFullCount;
         private int _acceptFailures;
+        private int _lastAcceptError;
+        private string _lastAcceptErrorMessage;
 
         /// <summary>Bytes received into the receive ring since creation.</summary>
         public long BytesIn { get { return _bytesIn; } }
@@ -62,8 +66,14 @@ namespace NanoLibNet
         /// <summary>Tx calls that found the send ring full.</summary>
         public int TxFullCount { get { return _txFullCount; } }
 
-        /// <summary>Accepts the platform failed (a client that left before it was taken).</summary>
+        /// <summary>Clients a listener lost: they left before they were taken, or (TLS) their handshake failed or timed out.</summary>
         public int AcceptFailures { get { return _acceptFailures; } }
+
+        /// <summary>Why the last client of this listener was refused (a <see cref="NetError"/> code; TLS handshake), 0 = none yet.</summary>
+        public int LastAcceptError { get { return _lastAcceptError; } }
+
+        /// <summary>The last refused client's failure in words, or null.</summary>
+        public string LastAcceptErrorMessage { get { return _lastAcceptErrorMessage; } }
 
         /// <summary>Bytes waiting in the receive ring.</summary>
         public int RxPending { get { lock (Sync) { return _rx == null ? 0 : _rx.Count; } } }
@@ -233,9 +243,12 @@ namespace NanoLibNet
             Transport t;
             string host;
             int port;
+            bool listening;
             lock (Sync)
             {
-                if (_state != NetCtrlState.Connecting || Transport == null)
+                // A listener's job is the handshake of one accepted client.
+                listening = _state == NetCtrlState.Listening;
+                if (!listening && (_state != NetCtrlState.Connecting || Transport == null))
                 {
                     return;
                 }
@@ -243,6 +256,12 @@ namespace NanoLibNet
                 t = Transport;
                 host = _host;
                 port = _port;
+            }
+
+            if (listening)
+            {
+                RunAcceptHandshake();
+                return;
             }
 
             int code = NetError.None;
@@ -374,6 +393,15 @@ namespace NanoLibNet
                     waitingCount = _acceptCount;
                     _acceptCount = 0;
                 }
+
+                for (int i = 0; i < _handshakeCount; i++)
+                {
+                    // Closing wakes the worker that handshakes it; not finding it here, that worker drops it.
+                    _handshakes[i].Close();
+                    _handshakes[i] = null;
+                }
+
+                _handshakeCount = 0;
             }
 
             if (t != null)
@@ -445,7 +473,7 @@ namespace NanoLibNet
                 switch (_state)
                 {
                     case NetCtrlState.Listening:
-                        if (_acceptCount < AcceptBacklog)
+                        if (_acceptCount + _handshakeCount < AcceptBacklog)
                         {
                             interest = Transport.ReadyRead;
                         }
@@ -505,6 +533,7 @@ namespace NanoLibNet
                 return;
             }
 
+            bool handshake = c.NeedsHandshake;
             lock (Sync)
             {
                 if (Transport != listener || _state != NetCtrlState.Listening)
@@ -513,10 +542,114 @@ namespace NanoLibNet
                     return;
                 }
 
-                _acceptQueue[_acceptCount++] = c;
+                if (!handshake)
+                {
+                    _acceptQueue[_acceptCount++] = c;
+                }
+                else
+                {
+                    // TLS: the client waits for its handshake on a worker, off the engine; it
+                    // reaches the accept queue (and OnLine is raised) only once that succeeded.
+                    if (_handshakes == null)
+                    {
+                        _handshakes = new Transport[AcceptBacklog];
+                        _handshakeStarted = new bool[AcceptBacklog];
+                    }
+
+                    _handshakeStarted[_handshakeCount] = false;
+                    _handshakes[_handshakeCount++] = c;
+                }
             }
 
-            Raise(SocketEvent.OnLine, NetError.None);
+            if (!handshake)
+            {
+                Raise(SocketEvent.OnLine, NetError.None);
+            }
+            else if (!_engine.Workers.Enqueue(this))
+            {
+                EndHandshake(c, false);
+            }
+        }
+
+        /// <summary>Worker: runs the handshake of one accepted client; queues it for Accept when it succeeded.</summary>
+        private void RunAcceptHandshake()
+        {
+            Transport c = null;
+            lock (Sync)
+            {
+                for (int i = 0; i < _handshakeCount; i++)
+                {
+                    if (!_handshakeStarted[i])
+                    {
+                        _handshakeStarted[i] = true;
+                        c = _handshakes[i];
+                        break;
+                    }
+                }
+            }
+
+            if (c == null)
+            {
+                return;
+            }
+
+            bool ok = true;
+            try
+            {
+                c.Handshake();
+            }
+            catch (Exception ex)
+            {
+                ok = false;
+                lock (Sync)
+                {
+                    _lastAcceptError = _adapter.MapError(ex);
+                    _lastAcceptErrorMessage = ex.Message;
+                }
+            }
+
+            EndHandshake(c, ok);
+        }
+
+        // Takes a client out of the handshakes; into the accept queue if it succeeded and the listener still listens.
+        private void EndHandshake(Transport c, bool ok)
+        {
+            bool queued = false;
+            lock (Sync)
+            {
+                bool found = false;
+                for (int i = 0; i < _handshakeCount; i++)
+                {
+                    if (_handshakes[i] == c)
+                    {
+                        _handshakes[i] = _handshakes[_handshakeCount - 1];
+                        _handshakeStarted[i] = _handshakeStarted[_handshakeCount - 1];
+                        _handshakes[--_handshakeCount] = null;
+                        found = true;
+                        break;
+                    }
+                }
+
+                if (found && ok && _state == NetCtrlState.Listening && Transport != null)
+                {
+                    _acceptQueue[_acceptCount++] = c;
+                    queued = true;
+                }
+                else if (found)
+                {
+                    _acceptFailures++;
+                }
+            }
+
+            if (queued)
+            {
+                Raise(SocketEvent.OnLine, NetError.None);
+                _engine.Request();
+            }
+            else
+            {
+                c.Close();
+            }
         }
 
         /// <summary>Engine: the socket is readable: receive straight into the free part of the ring.</summary>

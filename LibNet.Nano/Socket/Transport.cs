@@ -62,5 +62,13 @@ namespace NanoLibNet
 
         /// <summary>True when the transport can be read before its socket says so (TLS: a decrypted record is buffered).</summary>
         internal virtual bool HasBufferedData { get { return false; } }
+
+        /// <summary>True for an accepted client whose TLS handshake must run (on a worker, see <see cref="Handshake"/>) before it is handed out.</summary>
+        internal virtual bool NeedsHandshake { get { return false; } }
+
+        /// <summary>Worker thread, blocking: the server side of an accepted client's TLS handshake, with its own deadline; throws on failure.</summary>
+        internal virtual void Handshake()
+        {
+        }
     }
 }

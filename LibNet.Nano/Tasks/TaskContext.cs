@@ -18,7 +18,6 @@ namespace NanoLibNet
         internal readonly Mailbox Mailbox;
         internal readonly MessageHandler Callback;
         internal Thread Thread;
-        internal volatile bool Ended;
 
         internal TaskContext(TaskBody body, string name, MessageHandler callback, object arg, int capacity)
         {
@@ -44,7 +43,6 @@ namespace NanoLibNet
             }
             finally
             {
-                Ended = true;
                 SysPlus.Unregister(this);
                 ReleaseOwned();
                 SysPlus.ThreadEnded();

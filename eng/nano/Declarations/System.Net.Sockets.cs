@@ -23,6 +23,11 @@ namespace System.Net.Sockets
 
         public int Available { get { throw new NotImplementedException(); } }
 
+        /// <summary>nano: ms; 0 or -1 = infinite; SslStream.Read/Write use them as their timeouts.</summary>
+        public int ReceiveTimeout { get { throw new NotImplementedException(); } set { throw new NotImplementedException(); } }
+
+        public int SendTimeout { get { throw new NotImplementedException(); } set { throw new NotImplementedException(); } }
+
         public EndPoint LocalEndPoint { get { throw new NotImplementedException(); } }
 
         public EndPoint RemoteEndPoint { get { throw new NotImplementedException(); } }
