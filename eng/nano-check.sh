@@ -6,7 +6,9 @@
 #   2. builds eng/nano/LibNet.Nano.NanoCheck.csproj: all of LibNet.Nano/**/*.cs with
 #      NANOFRAMEWORK_1_0, against that mscorlib plus eng/nano/Declarations/*.cs (the System.Net
 #      surface nano has, declared for the compile only);
-#   3. scans both DLLs with eng/MetadataScan: no generic instantiation, generic definition or
+#   3. if eng/nano/Samples.NanoCheck.csproj exists: builds the samples' device sources the
+#      same way, on top of the NanoCheck library;
+#   4. scans every DLL built with eng/MetadataScan: no generic instantiation, generic definition or
 #      generic type reference (nano's mscorlib 1.17.11 runtime has no generics), and the core
 #      references no assembly but mscorlib.
 #
@@ -109,6 +111,24 @@ for check in CoreCheck NanoCheck; do
         summary+=("SKIP  metadata scan $check (no DLL)")
     fi
 done
+
+# The samples' device sources, when eng/nano/Samples.NanoCheck.csproj is there (it builds on the
+# NanoCheck library, so it is skipped when that failed).
+SAMPLES=eng/nano/Samples.NanoCheck.csproj
+if [ -f "$SAMPLES" ]; then
+    dll="eng/nano/bin/Samples.NanoCheck/$CONFIG/Samples.NanoCheck.dll"
+    rm -f "$dll"
+    if [ ! -f "eng/nano/bin/LibNet.Nano.NanoCheck/$CONFIG/LibNet.Nano.dll" ]; then
+        summary+=("SKIP  build SamplesCheck (NanoCheck failed)")
+    else
+        echo "nano-check: building $SAMPLES (the samples' device sources)"
+        if build SamplesCheck "$SAMPLES"; then
+            scan SamplesCheck "$dll"
+        else
+            summary+=("SKIP  metadata scan SamplesCheck (no DLL)")
+        fi
+    fi
+fi
 
 echo
 echo "nano-check summary ($(($(date +%s) - start)) s):"

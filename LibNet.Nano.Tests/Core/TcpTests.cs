@@ -142,7 +142,7 @@ namespace NanoLibNet.Tests.Core
                 string task = StartTask(UniqueName("peerclose"), me =>
                 {
                     NetCtrl netc = NetCtrl.Create(adapter, me);
-                    Assert.True(LibNet.Connect(me, 10000, netc, Loopback.Ip, Loopback.PortOf(listener)));
+                    Assert.True(LibNet.Connect(me, 10000, netc, Loopback.Ip, Loopback.PortOf(listener)), NetError.Name(netc.LastError) + " " + netc.LastErrorMessage + " " + netc.State);
                     byte[] buf = new byte[16];
                     int got = 0;
                     bool ok;

@@ -186,6 +186,25 @@ namespace NanoLibNet.Tests.Packaging
         }
 
         [Fact]
+        public void SamplesNanoCheckCompilesExactlyTheSampleNfprojsSources()
+        {
+            // eng/nano/Samples.NanoCheck.csproj is the compile check of the samples' device
+            // sources against nano's mscorlib: it must cover every file a sample .nfproj compiles.
+            var nano = new SortedSet<string>(SampleNfprojs().SelectMany(RepoFiles.CompileItems), StringComparer.Ordinal);
+            string samplesDir = RepoFiles.PathOf("samples");
+            var check = new SortedSet<string>(
+                RepoFiles.Load("eng/nano/Samples.NanoCheck.csproj").Descendants("Compile")
+                    .Select(c => (string)c.Attribute("Include"))
+                    .Where(i => i.StartsWith("$(SamplesDir)", StringComparison.Ordinal))
+                    .Select(i => RepoFiles.Resolve(samplesDir, i.Substring("$(SamplesDir)".Length))),
+                StringComparer.Ordinal);
+            Assert.True(nano.SetEquals(check),
+                "eng/nano/Samples.NanoCheck.csproj must compile exactly the sample .nfproj sources.\n  missing: "
+                + string.Join(", ", nano.Except(check).Select(p => Path.GetRelativePath(samplesDir, p)))
+                + "\n  extra: " + string.Join(", ", check.Except(nano).Select(p => Path.GetRelativePath(samplesDir, p))));
+        }
+
+        [Fact]
         public void SolutionsListEveryProject()
         {
             string host = File.ReadAllText(RepoFiles.PathOf("nanoLibNet.sln"));

@@ -101,6 +101,15 @@ namespace NanoLibNet
                 case SocketEvent.Closed:
                     return s == NetCtrlState.Closed || s == NetCtrlState.Error || s == NetCtrlState.Released || s == NetCtrlState.Idle;
 
+                case SocketEvent.Link:
+                    // A released netc gets no Link event (it left its adapter): WaitLink ends.
+                    if (s != NetCtrlState.Released)
+                    {
+                        return false;
+                    }
+
+                    break;
+
                 default:
                     return false;
             }

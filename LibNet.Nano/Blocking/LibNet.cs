@@ -93,10 +93,15 @@ namespace NanoLibNet
             {
                 netc.Abort(NetError.Timeout, "connect to " + host + ":" + port + " did not finish within " + timeout + " ms", false);
                 task.Mailbox.Purge(SocketEvent.OnLine, netc);
-                return false;
+
+                // The connect may have finished just as the time ran out (the abort then did nothing):
+                // report the connection the netc now has rather than fail with it left open.
+                return netc.State == NetCtrlState.Online;
             }
 
-            return status == NetError.None && netc.State == NetCtrlState.Online;
+            // OnLine 0 means it connected, even if the peer has closed or reset it since: the next
+            // Wait/Rx reports that (and hands out what the peer sent first).
+            return status == NetError.None;
         }
 
         /// <summary>

@@ -26,7 +26,6 @@ namespace NanoLibNet
         private readonly byte[] _wakeByte = new byte[1];
         private readonly byte[] _drain = new byte[64];
         private Socket _wake;
-        private EndPoint _wakeTo;
         private int _wakePending;
         private int _sleepMs = 1;
         private int _linkState = -1;
@@ -243,7 +242,10 @@ namespace NanoLibNet
                 Socket w = new Socket(AddressFamily.InterNetwork, SocketType.Dgram, ProtocolType.Udp);
                 w.Bind(new IPEndPoint(IPAddress.Loopback, 0));
                 MakeNonBlocking(w);
-                _wakeTo = w.LocalEndPoint;
+
+                // Connected to itself so a wake-up is a plain Send: SendTo(EndPoint) serializes the
+                // end point on every call, an allocation per Tx on the hot path.
+                w.Connect(w.LocalEndPoint);
                 _wake = w;
                 _wakePending = 0;
             }
@@ -278,7 +280,7 @@ namespace NanoLibNet
             {
                 try
                 {
-                    w.SendTo(_wakeByte, 0, 1, SocketFlags.None, _wakeTo);
+                    w.Send(_wakeByte, 0, 1, SocketFlags.None);
                 }
                 catch (Exception)
                 {
@@ -392,8 +394,14 @@ namespace NanoLibNet
             if (_read.Count > 0 && _read[0] == _wake)
             {
                 r = 1;
-                Interlocked.Exchange(ref _wakePending, 0);
+
+                // Drain first, then clear: a Wake() between the two finds the flag still set and
+                // sends nothing, which is fine (its request bit is read at the engine's next turn).
+                // Cleared first, that Wake's datagram could be drained here while the flag stayed
+                // set, and every later Wake() would send nothing: the engine would then notice
+                // requests only at its 1 s idle timeout.
                 DrainWake();
+                Interlocked.Exchange(ref _wakePending, 0);
             }
 
             int w = 0;

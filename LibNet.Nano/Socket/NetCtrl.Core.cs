@@ -18,6 +18,10 @@ namespace NanoLibNet
         private readonly int[] _missedStatus = new int[5];
         private int _closeReason;
         private bool _rxStalled;
+
+        // Bumped by every Close and every new connection: events of an ending connection whose
+        // netc was closed (or reconnected) meanwhile are not posted (Close promises none follows).
+        private int _epoch;
         private Transport[] _acceptQueue;
         private int _acceptCount;
         private Transport[] _handshakes;
@@ -106,6 +110,7 @@ namespace NanoLibNet
             _closeReason = 0;
             _rxStalled = false;
             _requests = 0;
+            _epoch++;
         }
 
         internal void AddRequest(int bit)
@@ -374,6 +379,7 @@ namespace NanoLibNet
                 t = Transport;
                 Transport = null;
                 _state = final;
+                _epoch++;
                 if (wasActive)
                 {
                     _closeReason = NetError.Aborted;
@@ -415,9 +421,10 @@ namespace NanoLibNet
                 waiting[i] = null;
             }
 
-            if (wasActive)
+            if (wasActive || final == NetCtrlState.Released)
             {
-                // Any blocking call waiting on this netc (from another task) looks at the state and ends.
+                // Any blocking call waiting on this netc (from another task) looks at the state and
+                // ends; a release also ends a WaitLink on an idle netc.
                 WakeOwner();
             }
         }
@@ -876,6 +883,7 @@ namespace NanoLibNet
             bool armed;
             bool hadTx;
             bool wasListening;
+            int epoch;
             lock (Sync)
             {
                 if (Transport != t)
@@ -883,7 +891,21 @@ namespace NanoLibNet
                     return;
                 }
 
+                // Taken off the netc now, closed (outside the lock: a transport may take locks of its
+                // own) before the state says so: a task that sees Closed (LibNet.Close) finds it freed.
+                epoch = _epoch;
                 Transport = null;
+            }
+
+            t.Close();
+            lock (Sync)
+            {
+                if (_epoch != epoch)
+                {
+                    // Closed or released meanwhile: that set the state; no event follows a Close.
+                    return;
+                }
+
                 wasListening = _state == NetCtrlState.Listening;
                 _state = final;
                 if (code != NetError.None)
@@ -902,24 +924,48 @@ namespace NanoLibNet
                 }
             }
 
-            t.Close();
             if (armed)
             {
-                Raise(SocketEvent.Event, code);
+                RaiseFor(epoch, SocketEvent.Event, code);
             }
 
             if (hadTx)
             {
-                Raise(SocketEvent.TxOk, code == NetError.None ? NetError.NotConnected : code);
+                RaiseFor(epoch, SocketEvent.TxOk, code == NetError.None ? NetError.NotConnected : code);
             }
 
             if (wasListening)
             {
-                Raise(SocketEvent.OnLine, code);
+                RaiseFor(epoch, SocketEvent.OnLine, code);
             }
 
-            Raise(SocketEvent.Closed, code);
+            RaiseFor(epoch, SocketEvent.Closed, code);
             WakeOwner();
+        }
+
+        /// <summary>
+        /// Raises an event of the connection <paramref name="epoch"/> unless the netc was closed or
+        /// reconnected since: a task that saw the state change (LibNet.Close) has already closed it
+        /// and purged its mailbox, and a late post would reach its next call. For a task the check
+        /// and the post are one step under the lock; a callback runs outside it.
+        /// </summary>
+        private void RaiseFor(int epoch, int id, int status)
+        {
+            lock (Sync)
+            {
+                if (_epoch != epoch)
+                {
+                    return;
+                }
+
+                if (_callback == null)
+                {
+                    Raise(id, status);
+                    return;
+                }
+            }
+
+            Raise(id, status);
         }
     }
 }

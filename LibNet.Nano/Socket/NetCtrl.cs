@@ -553,6 +553,7 @@ namespace NanoLibNet
             }
 
             CheckPort(port, "port");
+            ThrowIfReleased();
             if (!_udp)
             {
                 throw new InvalidOperationException("Tx to a host and port is for UDP netcs");

@@ -43,6 +43,9 @@ namespace NanoLibNet
             }
             finally
             {
+                // Released before the name goes: once Exists/Join say the task ended, its sockets are gone.
+                // Again after, for a netc created for this task by another thread meanwhile.
+                ReleaseOwned();
                 SysPlus.Unregister(this);
                 ReleaseOwned();
                 SysPlus.ThreadEnded();

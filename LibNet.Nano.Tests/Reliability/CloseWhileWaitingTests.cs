@@ -1,0 +1,138 @@
+using System;
+using System.Diagnostics;
+using System.Threading;
+using NanoLibNet;
+using Xunit;
+
+namespace NanoLibNet.Tests.Reliability
+{
+    /// <summary>
+    /// Another task closes (or releases) a netc while its owner is blocked on it: the blocked
+    /// call returns a failure at once, for each blocking call.
+    /// </summary>
+    public class CloseWhileWaitingTests : SimTest
+    {
+        /// <summary>
+        /// Owner task runs <paramref name="call"/> (the blocking call; returns its result) once
+        /// <paramref name="setup"/> made the netc; a second task closes or releases it when
+        /// <paramref name="during"/> holds and the owner is blocked.
+        /// </summary>
+        private void CloseDuring(Func<string, NetCtrl> setup, Func<string, NetCtrl, bool> call, Func<NetCtrl, bool> during, bool release)
+        {
+            NetCtrl shared = null;
+            long elapsed = -1;
+            bool result = true;
+            string owner = StartTask(UniqueName("owner"), me =>
+            {
+                NetCtrl n = setup(me);
+                Volatile.Write(ref shared, n);
+                Stopwatch sw = Stopwatch.StartNew();
+                result = call(me, n);
+                elapsed = Ms(sw);
+                if (n.State != NetCtrlState.Released)
+                {
+                    n.Release();
+                }
+            });
+            StartTask(UniqueName("closer"), me =>
+            {
+                Until(() => Volatile.Read(ref shared) != null && during(shared) && Blocked(owner), "the owner is blocked");
+                if (release)
+                {
+                    shared.Release();
+                }
+                else
+                {
+                    shared.Close();
+                }
+            });
+            JoinAll();
+            Assert.False(result, "the blocked call must return a failure");
+            Assert.True(elapsed < Bound - 1000, "the blocked call waited for its deadline: " + elapsed + " ms");
+        }
+
+        [Theory]
+        [InlineData(false)]
+        [InlineData(true)]
+        public void Wait(bool release)
+        {
+            SimListener l = Sim.Listen(80);
+            CloseDuring(
+                me => { NetCtrl n = Tcp(me); MustConnect(me, n, 80); return n; },
+                (me, n) =>
+                {
+                    bool ok = LibNet.Wait(me, Bound, n, out bool ev);
+                    Assert.False(ev);
+                    return ok;
+                },
+                n => true,
+                release);
+            l.Close();
+        }
+
+        [Theory]
+        [InlineData(false)]
+        [InlineData(true)]
+        public void Connect(bool release)
+        {
+            Sim.SetBlackHole(SimulatedAdapter.PeerAddress, true);
+            CloseDuring(
+                me => Tcp(me),
+                (me, n) => LibNet.Connect(me, Bound, n, SimulatedAdapter.PeerAddress, 80),
+                n => n.State == NetCtrlState.Connecting,
+                release);
+        }
+
+        [Theory]
+        [InlineData(false)]
+        [InlineData(true)]
+        public void ConnectDuringSlowDns(bool release)
+        {
+            Sim.AddHost("svc.sim", SimulatedAdapter.PeerAddress);
+            Sim.DnsDelayMs = 30000;
+            CloseDuring(
+                me => Tcp(me),
+                (me, n) => LibNet.Connect(me, Bound, n, "svc.sim", 80),
+                n => n.State == NetCtrlState.Connecting,
+                release);
+        }
+
+        [Theory]
+        [InlineData(false)]
+        [InlineData(true)]
+        public void Listen(bool release)
+        {
+            CloseDuring(
+                me => Tcp(me, localPort: 8080),
+                (me, n) => LibNet.Listen(me, Bound, n),
+                n => n.State == NetCtrlState.Listening,
+                release);
+        }
+
+        [Theory]
+        [InlineData(false)]
+        [InlineData(true)]
+        public void Tx(bool release)
+        {
+            SimListener l = Sim.Listen(80);
+            l.ReceiveWindow = 100;
+            CloseDuring(
+                me => { NetCtrl n = Tcp(me); MustConnect(me, n, 80); return n; },
+                (me, n) => LibNet.Tx(me, Bound, n, Pattern(1000), out bool full),
+                n => n.TxPending > 0,
+                release);
+            l.Close();
+        }
+
+        [Fact]
+        public void WaitLinkEndsWhenAnotherTaskReleasesTheNetc()
+        {
+            Sim.SetLinkUp(false);
+            CloseDuring(
+                me => Tcp(me),
+                (me, n) => LibNet.WaitLink(me, Bound, n),
+                n => true,
+                release: true);
+        }
+    }
+}
