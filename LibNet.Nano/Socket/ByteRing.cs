@@ -104,12 +104,10 @@ namespace NanoLibNet
 
         internal void Skip(int n)
         {
+            // The head is never moved back to 0 when the ring empties: the engine receives into the
+            // free segment it computed under the lock, outside it, and must find the tail where it was.
             _head = (_head + n) % _buf.Length;
             _count -= n;
-            if (_count == 0)
-            {
-                _head = 0;
-            }
         }
 
         /// <summary>The longest run of queued bytes that starts at the head and does not wrap.</summary>

@@ -1,4 +1,5 @@
 using System;
+using System.Threading;
 
 namespace NanoLibNet
 {
@@ -136,7 +137,7 @@ namespace NanoLibNet
             MessageHandler cb = _callback;
             if (cb != null)
             {
-                _eventsPosted++;
+                Interlocked.Increment(ref _eventsPosted);
                 cb(new TaskMessage(id, status, this, null));
                 return;
             }
@@ -161,7 +162,7 @@ namespace NanoLibNet
 
             if (owner.Mailbox.Post(id, status, this, null))
             {
-                _eventsPosted++;
+                Interlocked.Increment(ref _eventsPosted);
                 return;
             }
 
