@@ -23,8 +23,9 @@ namespace NanoLibNet
         public static int TaskCount { get { lock (s_tasks) { return s_tasks.Count; } } }
 
         /// <summary>
-        /// Number of task threads still running (a task is unregistered just before its thread
-        /// finishes, so this can lag <see cref="TaskCount"/> by a moment).
+        /// Number of task threads still running their body or its clean-up. A task's thread is
+        /// uncounted just before the task is unregistered, so once a task is gone from
+        /// <see cref="TaskCount"/> its thread is no longer counted either.
         /// </summary>
         public static int ThreadCount { get { return s_threads; } }
 

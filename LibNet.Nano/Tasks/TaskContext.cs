@@ -45,10 +45,11 @@ namespace NanoLibNet
             {
                 // Released before the name goes: once Exists/Join say the task ended, its sockets are gone.
                 // Again after, for a netc created for this task by another thread meanwhile.
-                ReleaseOwned();
-                SysPlus.Unregister(this);
+                // Uncounted before the name goes too, so whoever sees the task gone sees its thread done.
                 ReleaseOwned();
                 SysPlus.ThreadEnded();
+                SysPlus.Unregister(this);
+                ReleaseOwned();
             }
         }
 
