@@ -205,7 +205,7 @@ namespace NanoLibNet
             return n;
         }
 
-        /// <summary>Any thread: frees the TLS context; the socket is closed by its owner.</summary>
+        /// <summary>Any thread: frees the TLS context. The transport closes the socket itself; on the device nano's SslStream.Dispose closes it too, and the later Close is then a no-op.</summary>
         internal void Dispose()
         {
             try
