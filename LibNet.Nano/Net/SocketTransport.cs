@@ -35,6 +35,11 @@ namespace NanoLibNet
         private X509Certificate _clientCa;
         private bool _handshakeOverdue;
 
+        // Who the connection is with, kept for failure messages: a reset socket may no longer say.
+        private IPAddress _peerAddress;
+        private int _peerPort;
+        private string _peerHost;
+
         internal SocketTransport(SocketAdapter adapter, bool udp)
         {
             _adapter = adapter;
@@ -47,6 +52,20 @@ namespace NanoLibNet
             _socket = accepted;
             _serverCert = serverCert;
             _clientCa = clientCa;
+            try
+            {
+                IPEndPoint peer = accepted.RemoteEndPoint as IPEndPoint;
+                if (peer != null)
+                {
+                    _peerAddress = peer.Address;
+                    _peerPort = peer.Port;
+                }
+            }
+            catch (SocketException)
+            {
+                // Gone already: its failure will not name it.
+            }
+
             adapter.HandleOpened();
             if (serverCert == null)
             {
@@ -64,10 +83,29 @@ namespace NanoLibNet
             ApplyOptions(s, config);
             if (config.LocalPort != 0)
             {
-                s.Bind(new IPEndPoint(_adapter.BindAddressFor(address.AddressFamily), config.LocalPort));
+                IPAddress local = _adapter.BindAddressFor(address.AddressFamily);
+                try
+                {
+                    s.Bind(new IPEndPoint(local, config.LocalPort));
+                }
+                catch (SocketException se)
+                {
+                    throw SocketErrors.Failure(se, "binding " + SocketErrors.EndPointText(local, config.LocalPort, null));
+                }
             }
 
-            s.Connect(new IPEndPoint(address, port));
+            _peerAddress = address;
+            _peerPort = port;
+            _peerHost = host;
+            try
+            {
+                s.Connect(new IPEndPoint(address, port));
+            }
+            catch (SocketException se)
+            {
+                throw SocketErrors.Failure(se, PeerText());
+            }
+
             if (config.IsTls)
             {
                 Publish(TlsSession.Client(s, host, config.ServerCert, config.ClientCert, config.ClientKey, config.ClientPassword));
@@ -159,10 +197,17 @@ namespace NanoLibNet
             IPAddress bind = _adapter.ListenAddress();
             Socket s = Open(bind.AddressFamily);
             ApplyOptions(s, config);
-            s.Bind(new IPEndPoint(bind, localPort));
-            if (!_udp)
+            try
             {
-                s.Listen(backlog);
+                s.Bind(new IPEndPoint(bind, localPort));
+                if (!_udp)
+                {
+                    s.Listen(backlog);
+                }
+            }
+            catch (SocketException se)
+            {
+                throw SocketErrors.Failure(se, "listening on " + SocketErrors.EndPointText(bind, localPort, null));
             }
 
             SocketAdapter.MakeNonBlocking(s);
@@ -199,48 +244,66 @@ namespace NanoLibNet
 
         internal override int Send(byte[] buffer, int offset, int count)
         {
-            TlsSession tls = _tls;
-            if (tls != null)
-            {
-                return tls.Write(buffer, offset, count);
-            }
-
             try
             {
+                TlsSession tls = _tls;
+                if (tls != null)
+                {
+                    return tls.Write(buffer, offset, count);
+                }
+
                 return _socket.Send(buffer, offset, count, SocketFlags.None);
             }
-            catch (SocketException se)
+            catch (Exception ex)
             {
-                if (SocketErrors.IsWouldBlock(se))
+                SocketException se = SocketErrors.Find(ex);
+                if (se != null && _tls == null && SocketErrors.IsWouldBlock(se))
                 {
                     return 0;
                 }
 
-                throw;
+                throw Described(ex, se);
             }
         }
 
         internal override int Receive(byte[] buffer, int offset, int count)
         {
-            TlsSession tls = _tls;
-            if (tls != null)
-            {
-                return tls.Read(buffer, offset, count);
-            }
-
             try
             {
+                TlsSession tls = _tls;
+                if (tls != null)
+                {
+                    return tls.Read(buffer, offset, count);
+                }
+
                 return _socket.Receive(buffer, offset, count, SocketFlags.None);
             }
-            catch (SocketException se)
+            catch (Exception ex)
             {
-                if (SocketErrors.IsWouldBlock(se))
+                SocketException se = SocketErrors.Find(ex);
+                if (se != null && _tls == null && SocketErrors.IsWouldBlock(se))
                 {
                     return -1;
                 }
 
-                throw;
+                throw Described(ex, se);
             }
+        }
+
+        /// <summary>A socket failure of an open connection, as a failure that says what happened and with whom.</summary>
+        private Exception Described(Exception ex, SocketException se)
+        {
+            if (se == null)
+            {
+                return ex;
+            }
+
+            return SocketErrors.Failure(se, _peerAddress == null ? null : "with " + PeerText());
+        }
+
+        private string PeerText()
+        {
+            return SocketErrors.EndPointText(_peerAddress, _peerPort, _peerHost);
         }
 
         internal override int SendTo(byte[] buffer, int offset, int count, byte[] address, int addressLength, int port)
@@ -267,7 +330,7 @@ namespace NanoLibNet
                     return 0;
                 }
 
-                throw;
+                throw SocketErrors.Failure(se, "sending to " + _lastTo.ToString());
             }
         }
 
@@ -311,7 +374,7 @@ namespace NanoLibNet
                     return -1;
                 }
 
-                throw;
+                throw SocketErrors.Failure(se, "receiving on " + LocalEndPoint);
             }
 
             IPEndPoint ip = (IPEndPoint)from;
@@ -336,7 +399,7 @@ namespace NanoLibNet
                     return null;
                 }
 
-                throw;
+                throw SocketErrors.Failure(se, "accepting on " + LocalEndPoint);
             }
 
             return new SocketTransport(_adapter, c, _serverCert, _clientCa);
