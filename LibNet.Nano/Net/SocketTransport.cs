@@ -108,7 +108,7 @@ namespace NanoLibNet
 
             if (config.IsTls)
             {
-                Publish(TlsSession.Client(s, host, config.ServerCert, config.ClientCert, config.ClientKey, config.ClientPassword));
+                Publish(TlsSession.Client(s, host, config.ServerCert, config.ClientCert, config.ClientKey, config.ClientPassword, config.TlsInsecureSkipVerify));
                 return;
             }
 
