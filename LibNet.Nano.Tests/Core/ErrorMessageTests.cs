@@ -97,8 +97,51 @@ namespace NanoLibNet.Tests.Core
                     }
 
                     Assert.False(ok, "the reset was never reported");
+                    Assert.Equal(NetCtrlState.Error, netc.State);
                     Assert.Equal(NetError.Reset, netc.LastError);
                     Assert.Equal("connection reset (10054) with 127.0.0.1:" + port, netc.LastErrorMessage);
+                    netc.Release();
+                });
+            }
+        }
+
+        [Fact]
+        public void WaitLoopEndsOnANormalCloseWithStateClosedAndNoError()
+        {
+            // The README's loop: everything the peer sent is read, then the loop ends with
+            // State Closed and no error (a failure would leave State Error and LastError).
+            using (Socket listener = Loopback.Listener())
+            {
+                int port = Loopback.PortOf(listener);
+                InTask(me =>
+                {
+                    NetCtrl netc = NetCtrl.Create(Adapter, me);
+                    Assert.True(LibNet.Connect(me, Bound, netc, Loopback.Ip, port), netc.LastErrorMessage);
+                    using (Socket peer = Loopback.Accept(listener))
+                    {
+                        peer.Send(new byte[] { 1, 2, 3, 4, 5 });
+                        peer.Shutdown(SocketShutdown.Both);
+                    }
+
+                    byte[] buf = new byte[2];
+                    int total = 0;
+                    int turns = 0;
+                    while (LibNet.Wait(me, Bound, netc, out bool ev))
+                    {
+                        Assert.True(++turns < 100, "the loop did not end");
+                        Assert.True(ev, "Wait timed out");
+                        if (!netc.Rx(buf, 0, buf.Length, out int n))
+                        {
+                            break;
+                        }
+
+                        total += n;
+                    }
+
+                    Assert.Equal(5, total);
+                    Assert.Equal(NetCtrlState.Closed, netc.State);
+                    Assert.Equal(NetError.None, netc.LastError);
+                    LibNet.Close(me, Bound, netc);
                     netc.Release();
                 });
             }
