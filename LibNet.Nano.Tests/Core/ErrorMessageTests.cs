@@ -167,6 +167,18 @@ namespace NanoLibNet.Tests.Core
             Assert.Equal(netError, SocketErrors.Map(new NanoStyleSocketException(errorCode)));
         }
 
+        [Theory]
+        [InlineData(8, "certificate verification failed (flags 8: not trusted)")]
+        [InlineData(12, "certificate verification failed (flags 12: not trusted name mismatch)")]
+        [InlineData(-30592, "mbedTLS error -30592 (the server sent a fatal alert: e.g. no cipher suite in common)")]
+        [InlineData(10054, "connection reset (10054)")]
+        public void NanoTlsHandshakeCodesAreNamed(int errorCode, string text)
+        {
+            // Seen on the nanoCLR (nanovm): a server the device store does not trust gives 8
+            // (MBEDTLS_X509_BADCERT_NOT_TRUSTED), a server with no cipher suite in common -30592.
+            Assert.Equal(text, SocketErrors.TlsHandshakeCode(errorCode));
+        }
+
         [Fact]
         public void EndPointTextShowsTheNameOnlyWhenItWasNotTheAddress()
         {

@@ -87,6 +87,33 @@ namespace NanoLibNet
             return where == null ? text : text + " " + where;
         }
 
+        /// <summary>
+        /// What the error code of a failed nano TLS handshake means: nano's SslStream reports the
+        /// mbedTLS result there, not a WSA number: a certificate that failed verification gives the
+        /// MBEDTLS_X509_BADCERT_* flags (positive), another handshake failure mbedTLS's (negative)
+        /// error code; a socket failure during the handshake gives its WSA number.
+        /// </summary>
+        internal static string TlsHandshakeCode(int errorCode)
+        {
+            if (errorCode >= Interrupted)
+            {
+                return Describe(errorCode, null);
+            }
+
+            if (errorCode < 0)
+            {
+                return "mbedTLS error " + errorCode + (errorCode == -30592 ? " (the server sent a fatal alert: e.g. no cipher suite in common)" : "");
+            }
+
+            string text = "certificate verification failed (flags " + errorCode + ":";
+            text += (errorCode & 0x08) != 0 ? " not trusted" : "";
+            text += (errorCode & 0x04) != 0 ? " name mismatch" : "";
+            text += (errorCode & 0x01) != 0 ? " expired" : "";
+            text += (errorCode & 0x02) != 0 ? " revoked" : "";
+            text += (errorCode & ~0x0F) != 0 ? " other" : "";
+            return text + ")";
+        }
+
         /// <summary>A failure carrying the code and the message built from <paramref name="se"/>'s error code.</summary>
         internal static NetFailure Failure(SocketException se, string where)
         {

@@ -117,7 +117,7 @@ namespace NanoLibNet
                 // nano's exceptions say little (a SocketException's Message is generic): the code,
                 // and what the server was verified against, are what the user can act on.
                 SocketException se = SocketErrors.Find(ex);
-                string why = se != null ? SocketErrors.Describe(SocketErrors.CodeOf(se), null) : ex.GetType().FullName + ": " + ex.Message;
+                string why = se != null ? SocketErrors.TlsHandshakeCode(SocketErrors.CodeOf(se)) : ex.GetType().FullName + ": " + ex.Message;
                 throw new NetFailure(NetError.TlsFailed, "TLS handshake failed: " + why + (against == null ? "" : "; the server's certificate and name were verified against " + against));
             }
         }
