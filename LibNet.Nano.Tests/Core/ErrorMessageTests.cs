@@ -71,8 +71,8 @@ namespace NanoLibNet.Tests.Core
             }
         }
 
-        [Fact]
-        public void ResetByThePeerNamesTheCodeAndThePeer()
+        /// <summary>In a task: connects to a plain loopback peer, lets the peer end the connection with <paramref name="peerEnds"/>, then runs <paramref name="then"/> (with the peer's port).</summary>
+        private void AfterThePeerEnds(Action<Socket> peerEnds, Action<string, NetCtrl, int> then)
         {
             using (Socket listener = Loopback.Listener())
             {
@@ -83,12 +83,29 @@ namespace NanoLibNet.Tests.Core
                     Assert.True(LibNet.Connect(me, Bound, netc, Loopback.Ip, port), netc.LastErrorMessage);
                     using (Socket peer = Loopback.Accept(listener))
                     {
-                        // Data left unread when the peer closes with linger 0: the close is a reset.
-                        peer.Send(new byte[] { 1, 2, 3 });
-                        peer.LingerState = new LingerOption(true, 0);
-                        peer.Close();
+                        peerEnds(peer);
                     }
 
+                    then(me, netc, port);
+                    LibNet.Close(me, Bound, netc);
+                    netc.Release();
+                });
+            }
+        }
+
+        [Fact]
+        public void ResetByThePeerNamesTheCodeAndThePeer()
+        {
+            AfterThePeerEnds(
+                peer =>
+                {
+                    // Data left unread when the peer closes with linger 0: the close is a reset.
+                    peer.Send(new byte[] { 1, 2, 3 });
+                    peer.LingerState = new LingerOption(true, 0);
+                    peer.Close();
+                },
+                (me, netc, port) =>
+                {
                     byte[] buf = new byte[16];
                     bool ok = true;
                     for (int i = 0; i < 10 && ok; i++)
@@ -100,9 +117,7 @@ namespace NanoLibNet.Tests.Core
                     Assert.Equal(NetCtrlState.Error, netc.State);
                     Assert.Equal(NetError.Reset, netc.LastError);
                     Assert.Equal("connection reset (10054) with 127.0.0.1:" + port, netc.LastErrorMessage);
-                    netc.Release();
                 });
-            }
         }
 
         [Fact]
@@ -110,19 +125,14 @@ namespace NanoLibNet.Tests.Core
         {
             // The README's loop: everything the peer sent is read, then the loop ends with
             // State Closed and no error (a failure would leave State Error and LastError).
-            using (Socket listener = Loopback.Listener())
-            {
-                int port = Loopback.PortOf(listener);
-                InTask(me =>
+            AfterThePeerEnds(
+                peer =>
                 {
-                    NetCtrl netc = NetCtrl.Create(Adapter, me);
-                    Assert.True(LibNet.Connect(me, Bound, netc, Loopback.Ip, port), netc.LastErrorMessage);
-                    using (Socket peer = Loopback.Accept(listener))
-                    {
-                        peer.Send(new byte[] { 1, 2, 3, 4, 5 });
-                        peer.Shutdown(SocketShutdown.Both);
-                    }
-
+                    peer.Send(new byte[] { 1, 2, 3, 4, 5 });
+                    peer.Shutdown(SocketShutdown.Both);
+                },
+                (me, netc, port) =>
+                {
                     byte[] buf = new byte[2];
                     int total = 0;
                     int turns = 0;
@@ -141,10 +151,7 @@ namespace NanoLibNet.Tests.Core
                     Assert.Equal(5, total);
                     Assert.Equal(NetCtrlState.Closed, netc.State);
                     Assert.Equal(NetError.None, netc.LastError);
-                    LibNet.Close(me, Bound, netc);
-                    netc.Release();
                 });
-            }
         }
 
         [Theory]
