@@ -203,7 +203,7 @@ namespace NanoLibNet
             }
             catch (SocketException se)
             {
-                throw new NetFailure(NetError.HostNotFound, "host '" + host + "' did not resolve: " + se.Message);
+                throw new NetFailure(NetError.HostNotFound, "host '" + host + "' did not resolve: " + SocketErrors.Describe(SocketErrors.CodeOf(se), null));
             }
 
             IPAddress[] list = entry.AddressList;

@@ -17,11 +17,12 @@ namespace NanoLibNet.Bench
     {
         private readonly bool _smoke;
         private readonly int _repeats;
-        private readonly Report _report = new Report();
+        private readonly Report _report;
 
         internal Harness(bool smoke, int repeats)
         {
             _smoke = smoke;
+            _report = new Report(smoke);
             _repeats = smoke ? 1 : repeats;
         }
 
