@@ -283,7 +283,7 @@ namespace NanoLibNet
         internal override bool CanSendDirect { get { return _tls == null && _socket != null; } }
 
         /// <inheritdoc/>
-        internal override bool CanPoll { get { return _adapter.CallerPolls && _socket != null; } }
+        internal override bool CanPoll { get { return _socket != null; } }
 
         /// <inheritdoc/>
         internal override bool CanReceiveDirect { get { return !_udp && _tls == null; } }
