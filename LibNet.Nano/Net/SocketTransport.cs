@@ -352,6 +352,14 @@ namespace NanoLibNet
             try
             {
                 TlsSession tls = _tls;
+#if NANOFRAMEWORK_1_0
+                // A device socket has no non-blocking mode: a read of one with nothing in it blocks.
+                // Whoever reads has seen it ready, but another reader may have emptied it since.
+                if ((tls == null || !tls.HasBufferedData) && !_socket.Poll(0, SelectMode.SelectRead))
+                {
+                    return -1;
+                }
+#endif
                 if (tls != null)
                 {
                     return tls.Read(buffer, offset, count);
@@ -448,6 +456,15 @@ namespace NanoLibNet
 
             EndPoint from = _anyFrom;
             int got;
+#if NANOFRAMEWORK_1_0
+            // No non-blocking mode on the device: read only what is there (see Receive).
+            if (!_socket.Poll(0, SelectMode.SelectRead))
+            {
+                addressLength = 0;
+                port = 0;
+                return -1;
+            }
+#endif
             try
             {
                 got = _socket.ReceiveFrom(buffer, offset, count, SocketFlags.None, ref from);
