@@ -74,9 +74,13 @@ namespace NanoLibNet.DeviceBench
                     LibNet.Connect(me, 10000, n[i], "127.0.0.1", Program.EchoPort);
                 }
 
-                if (Interlocked.Add(ref _connected, mine) == _conns)
+                lock (AllConnected)
                 {
-                    AllConnected.Set();
+                    _connected += mine;
+                    if (_connected == _conns)
+                    {
+                        AllConnected.Set();
+                    }
                 }
 
                 if (_waiting)
