@@ -127,9 +127,25 @@ namespace NanoLibNet.Bench
         /// <summary>utime + stime of the nanoCLR process (clock ticks of 10 ms).</summary>
         private static long CpuTicks()
         {
-            foreach (Process p in Process.GetProcessesByName("nanoFramework.nanoCLR.test"))
+            // By command line: the kernel's process name keeps only 15 characters of it.
+            foreach (string dir in Directory.GetDirectories("/proc"))
             {
-                string stat = File.ReadAllText("/proc/" + p.Id + "/stat");
+                string cmd;
+                try
+                {
+                    cmd = File.ReadAllText(Path.Combine(dir, "cmdline"));
+                }
+                catch (Exception)
+                {
+                    continue;
+                }
+
+                if (!cmd.StartsWith("/", StringComparison.Ordinal) || !cmd.Split('\0')[0].EndsWith("nanoFramework.nanoCLR.test", StringComparison.Ordinal))
+                {
+                    continue;
+                }
+
+                string stat = File.ReadAllText(Path.Combine(dir, "stat"));
                 string[] f = stat.Substring(stat.LastIndexOf(')') + 2).Split(' ');
                 return long.Parse(f[11]) + long.Parse(f[12]);
             }
