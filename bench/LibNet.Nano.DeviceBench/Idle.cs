@@ -26,6 +26,53 @@ namespace NanoLibNet.DeviceBench
             Console.WriteLine("RESULT " + phase + " conns=" + conns + " ms=" + ms);
         }
 
+        /// <summary>The raw baseline: <c>conns</c> connections, a thread blocked in a native Poll on each.</summary>
+        internal static void Raw(int conns, int ms, string phase)
+        {
+            System.Net.Sockets.Socket[] s = new System.Net.Sockets.Socket[conns];
+            Thread[] t = new Thread[conns];
+            for (int i = 0; i < conns; i++)
+            {
+                s[i] = Program.Connect(Program.EchoPort);
+                t[i] = new Thread(new RawWaiter(s[i]).Run);
+                t[i].Start();
+            }
+
+            Program.Mark(phase + "-start");
+            Thread.Sleep(ms);
+            Program.Mark(phase + "-end");
+            for (int i = 0; i < conns; i++)
+            {
+                // Closing a socket ends the Poll on it.
+                s[i].Close();
+                t[i].Join();
+            }
+
+            Console.WriteLine("RESULT " + phase + " conns=" + conns + " ms=" + ms);
+        }
+
+        private sealed class RawWaiter
+        {
+            private readonly System.Net.Sockets.Socket _s;
+
+            internal RawWaiter(System.Net.Sockets.Socket s)
+            {
+                _s = s;
+            }
+
+            internal void Run()
+            {
+                try
+                {
+                    _s.Poll(-1, System.Net.Sockets.SelectMode.SelectRead);
+                }
+                catch (Exception)
+                {
+                    // Closed: done.
+                }
+            }
+        }
+
         private sealed class Holder
         {
             private readonly NetAdapter _adapter;

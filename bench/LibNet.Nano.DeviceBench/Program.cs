@@ -59,6 +59,7 @@ namespace NanoLibNet.DeviceBench
 
             Console.WriteLine("RESULT firstbyte ticks=" + Median(first));
 
+            Idle.Raw(8, 5000, "idle-raw");
             Idle.Run(adapter, 8, true, 5000, "idle-waiting");
             Idle.Run(adapter, 8, false, 5000, "idle-open");
             Mark("done");
