@@ -102,6 +102,7 @@ namespace NanoLibNet.Bench
                     long ticks0 = 0;
                     Stopwatch sw = new Stopwatch();
                     string line;
+                    byte[] ack = new byte[] { (byte)'k' };
                     while ((line = r.ReadLine()) != null)
                     {
                         if (line.EndsWith("-start", StringComparison.Ordinal))
@@ -117,6 +118,8 @@ namespace NanoLibNet.Bench
                                 cpu[line.Substring(0, line.Length - 4)] = 100.0 * ticks * 10 / sw.ElapsedMilliseconds;
                             }
                         }
+
+                        c.Send(ack);
                     }
                 }
             }

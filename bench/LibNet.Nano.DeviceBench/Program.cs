@@ -78,6 +78,10 @@ namespace NanoLibNet.DeviceBench
 
             b[what.Length] = (byte)'\n';
             s_control.Send(b, 0, b.Length, SocketFlags.None);
+
+            // The host answers once it has read the interpreter's CPU: the phase really ends then.
+            byte[] ack = new byte[1];
+            s_control.Receive(ack, 0, 1, SocketFlags.None);
         }
 
         internal static Socket Connect(int port)
