@@ -329,6 +329,12 @@ namespace NanoLibNet.Bench
         internal static Socket Listener(int backlog, int port = 0)
         {
             Socket l = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
+            if (port != 0)
+            {
+                // A fixed port (the device benchmark's): free to take again right after a run.
+                l.SetSocketOption(SocketOptionLevel.Socket, SocketOptionName.ReuseAddress, true);
+            }
+
             l.Bind(new IPEndPoint(IPAddress.Loopback, port));
             l.Listen(backlog);
             return l;
