@@ -64,6 +64,7 @@ namespace NanoLibNet
             ApplyOptions(s, config);
             if (config.LocalPort != 0)
             {
+                AllowRebind(s);
                 s.Bind(new IPEndPoint(_adapter.BindAddressFor(address.AddressFamily), config.LocalPort));
             }
 
@@ -159,6 +160,7 @@ namespace NanoLibNet
             IPAddress bind = _adapter.ListenAddress();
             Socket s = Open(bind.AddressFamily);
             ApplyOptions(s, config);
+            AllowRebind(s);
             s.Bind(new IPEndPoint(bind, localPort));
             if (!_udp)
             {
@@ -187,6 +189,23 @@ namespace NanoLibNet
 
             _adapter.HandleOpened();
             return s;
+        }
+
+        /// <summary>
+        /// TCP: lets a bind take a port whose earlier connections still wait in TIME_WAIT (a
+        /// server restarted on its port right after serving), as desktop .NET does by itself on
+        /// Linux. nano does not: without SO_REUSEADDR such a Listen failed with AddressInUse for
+        /// minutes (found on the nanoCLR; docs/nano-notes.md). A second listener on a port in use
+        /// still fails (lwIP and Linux check that at listen time).
+        /// </summary>
+        private void AllowRebind(Socket s)
+        {
+#if NANOFRAMEWORK_1_0
+            if (!_udp)
+            {
+                s.SetSocketOption(SocketOptionLevel.Socket, SocketOptionName.ReuseAddress, true);
+            }
+#endif
         }
 
         private void ApplyOptions(Socket s, NetCtrl config)
