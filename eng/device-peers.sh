@@ -1,19 +1,21 @@
-# TLS peers of the device suite, sourced by eng/device-tests.sh (needs ROOT and LOGDIR). A TLS
+# TLS peers of the device suite, sourced by eng/device-tests.sh (needs ROOT and LOGDIR; that
+# script holds a lock so that two runs on one machine do not share these ports). A TLS
 # handshake on the nanoCLR runs in native code without yielding: every managed thread stops
 # until it ends, so a TLS peer cannot live inside the interpreter. These run beside it, on fixed
-# loopback ports the suite knows (Tls/TlsTests.cs), with the test PKI of
+# loopback ports the suite knows (Tls/TlsTests.cs; below the ephemeral port ranges, so no
+# outgoing connection on the machine can hold them), with the test PKI of
 # LibNet.Nano.Tests.Device/Tls/certs (the suite has the same PEM compiled in):
-#   127.0.0.1:47301  openssl s_server -rev: the suite's TLS clients connect to it (each line
+#   127.0.0.1:17301  openssl s_server -rev: the suite's TLS clients connect to it (each line
 #                    comes back reversed); it serves one client after another;
-#   127.0.0.1:47303  the same with an EC (P-256) certificate: nanoFramework's Mbed TLS
+#   127.0.0.1:17303  the same with an EC (P-256) certificate: nanoFramework's Mbed TLS
 #                    configuration has no ECDHE-ECDSA suite, so the handshake must fail cleanly;
-#   127.0.0.1:47302  the suite's TLS listener; a loop of openssl s_client connects to it,
+#   127.0.0.1:17302  the suite's TLS listener; a loop of openssl s_client connects to it,
 #                    verifying its certificate against the test CA, sends "ping" and prints
 #                    what comes back (s_client.log).
 # Without openssl nothing is started and the TLS tests skip.
-DEVICE_TLS_SERVER_PORT=47301
-DEVICE_TLS_CLIENT_PORT=47302
-DEVICE_TLS_EC_SERVER_PORT=47303
+DEVICE_TLS_SERVER_PORT=17301
+DEVICE_TLS_CLIENT_PORT=17302
+DEVICE_TLS_EC_SERVER_PORT=17303
 _peer_pids=()
 
 peers_start() {

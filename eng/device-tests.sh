@@ -60,6 +60,17 @@ for dll in "$LIB" "$SUITE"; do
     fi
 done
 
+# The TLS peers listen on fixed loopback ports: two runs on one machine (several checkouts, CI
+# beside a developer) would take each other's ports. Runs wait for each other here instead.
+lock="${TMPDIR:-/tmp}/libnet-device-suite.lock"
+if command -v flock >/dev/null 2>&1; then
+    exec 9>"$lock"
+    if ! flock -n 9; then
+        echo "device suite: another run holds $lock (the TLS peers' ports); waiting for it"
+        flock -w 900 9 || echo "device suite: warning: still locked after 900 s; running anyway"
+    fi
+fi
+
 # shellcheck source=eng/device-peers.sh
 . "$ROOT/eng/device-peers.sh"
 peers_start

@@ -125,15 +125,13 @@ namespace NanoLibNet.Tests.Device
             return l;
         }
 
-        /// <summary>How long <see cref="AcceptReadOneAndReset"/> holds the connection before its reset (ms).</summary>
-        public const int ResetDelayMs = 200;
-
         /// <summary>
-        /// Peer thread: accepts one client, reads one byte, waits <see cref="ResetDelayMs"/> for the
-        /// rest to arrive, then closes with those bytes unread, which makes the stack send a reset.
-        /// Ends quietly when the listener is closed first.
+        /// Peer thread: accepts one client, reads one byte, waits (bounded) until the rest of what
+        /// the client sent (<paramref name="expect"/> bytes in all) has arrived, then closes with
+        /// those bytes unread, which makes the stack send a reset. Ends quietly when the listener
+        /// is closed first.
         /// </summary>
-        public static void AcceptReadOneAndReset(Socket listener)
+        public static void AcceptReadOneAndReset(Socket listener, int expect)
         {
             Socket c = null;
             try
@@ -141,7 +139,11 @@ namespace NanoLibNet.Tests.Device
                 c = listener.Accept();
                 byte[] one = new byte[1];
                 c.Receive(one, 0, 1, SocketFlags.None);
-                Thread.Sleep(ResetDelayMs);
+                long t0 = Clock.Now;
+                while (c.Available < expect - 1 && Clock.Since(t0) < Env.Bound)
+                {
+                    c.Poll(10000, SelectMode.SelectRead);
+                }
             }
             catch (Exception)
             {
@@ -159,7 +161,7 @@ namespace NanoLibNet.Tests.Device
         {
             Socket l = Listener(1);
             Socket c = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
-            Thread peer = Run(() => AcceptReadOneAndReset(l));
+            Thread peer = Run(() => AcceptReadOneAndReset(l, 200));
             try
             {
                 c.Connect(new IPEndPoint(IPAddress.Parse(Ip), PortOf(l)));

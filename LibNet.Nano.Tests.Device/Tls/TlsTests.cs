@@ -15,13 +15,13 @@ namespace NanoLibNet.Tests.Device
     public class TlsTests
     {
         /// <summary>openssl s_server -rev: lines come back reversed.</summary>
-        public const int ServerPort = 47301;
+        public const int ServerPort = 17301;
 
         /// <summary>Where the suite's TLS listener listens for the openssl s_client loop.</summary>
-        public const int ListenerPort = 47302;
+        public const int ListenerPort = 17302;
 
         /// <summary>openssl s_server -rev with an EC (P-256) certificate signed by the test CA.</summary>
-        public const int EcServerPort = 47303;
+        public const int EcServerPort = 17303;
 
         /// <summary>
         /// TODAY a TLS client netc given no CA does not verify the server at all (as LuatOS): it
