@@ -84,14 +84,24 @@ namespace NanoLibNet
         /// <summary>
         /// Worker thread, blocking: the server side of an accepted client's handshake, bounded by
         /// <see cref="SocketAdapter.TlsAcceptTimeout"/>: a timer closes the socket at that deadline,
-        /// which is the only way to stop a handshake on the device.
+        /// which is the only way to stop a handshake on the device. On the device the handshake
+        /// itself runs in native code that stops every managed thread (the timer's included)
+        /// until it ends, so the client's first bytes are awaited first, where threads run: a
+        /// client that never speaks is dropped at the deadline instead of stopping the device.
+        /// (One that stalls in the middle of its handshake still stops it until it goes on.)
         /// </summary>
         internal override void Handshake()
         {
             TlsSession tls;
-            Timer deadline = new Timer(HandshakeOverdue, null, _adapter.TlsAcceptTimeout, Timeout.Infinite);
+            int timeout = _adapter.TlsAcceptTimeout;
+            Timer deadline = new Timer(HandshakeOverdue, null, timeout, Timeout.Infinite);
             try
             {
+                if (!_socket.Poll(timeout >= int.MaxValue / 1000 ? int.MaxValue : timeout * 1000, SelectMode.SelectRead))
+                {
+                    throw new NetFailure(NetError.Timeout, "the client sent nothing within " + timeout + " ms of connecting");
+                }
+
                 tls = TlsSession.Server(_socket, _serverCert, _clientCa);
             }
             catch (Exception)
