@@ -1,6 +1,7 @@
 using System;
 using System.Net;
 using System.Net.Sockets;
+using System.Threading;
 using nanoFramework.TestFramework;
 
 namespace NanoLibNet.Tests.Device
@@ -183,6 +184,73 @@ namespace NanoLibNet.Tests.Device
 
                 n.Release();
             });
+            Env.End();
+        }
+
+        [TestMethod]
+        public void AClientThatNeverSpeaksIsDroppedAtTheAcceptDeadlineAndTheDeviceRunsOn()
+        {
+            // nano's handshake stops every managed thread until it ends. Before LibNet waited for
+            // the client's first bytes, a plain TCP connect to a TLS listener (a port scan, a
+            // health check, a client of the wrong protocol) stopped the whole device for good:
+            // this test then hung the interpreter until nanovm's timeout.
+            Env.Begin();
+            Peers.RequireSockets();
+            SocketAdapter a = Peers.Adapter();
+            a.TlsAcceptTimeout = 700;
+            int port = Peers.FreePort();
+            Box listener = new Box();
+            Box ticks = new Box();
+            Box stop = new Box();
+            Thread ticker = new Thread(() =>
+            {
+                while (stop.Number == 0)
+                {
+                    ticks.Number++;
+                    Thread.Sleep(20);
+                }
+            });
+            ticker.Start();
+            Socket silent = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
+            try
+            {
+                Env.Start("srv", me =>
+                {
+                    NetCtrl l = NetCtrl.Create(a, me);
+                    Assert.IsTrue(l.Config(port, false, true, 0, 0, 0, null, TlsCerts.ServerCert, TlsCerts.ServerKey, null, 1024, 1024));
+                    bool accepted;
+                    Assert.IsTrue(l.Listen(out accepted), "listen: " + Describe(l));
+                    listener.Value = l;
+                    long t0 = Clock.Now;
+                    while (l.AcceptFailures == 0 && Clock.Since(t0) < Env.Bound)
+                    {
+                        TaskMessage m;
+                        SysPlus.WaitMsg(me, 100, out m);
+                    }
+
+                    Assert.AreEqual(1, l.AcceptFailures, "the silent client was not dropped");
+                    Assert.AreEqual(NetError.Timeout, l.LastAcceptError, NetError.Name(l.LastAcceptError) + ": " + l.LastAcceptErrorMessage);
+                    Assert.AreEqual((int)NetCtrlState.Listening, (int)l.State, "the listener listens on");
+                    l.Release();
+                });
+                Env.Until(() => listener.Value != null, "listening");
+                silent.Connect(new IPEndPoint(IPAddress.Parse(Peers.Ip), port));
+                long start = Clock.Now;
+                long k0 = ticks.Number;
+                Env.JoinAll();
+                long ms = Clock.Since(start);
+                long ran = ticks.Number - k0;
+                OutputHelper.WriteLine("a silent client was dropped after " + ms + " ms; another thread ticked " + ran + " times meanwhile");
+                Assert.IsTrue(ms >= 600 && ms < 700 + Env.Slack, "dropped after " + ms + " ms, deadline 700");
+                Assert.IsTrue(ran * 20 >= ms / 4, "other threads were stopped while the client was silent: " + ran + " ticks in " + ms + " ms");
+            }
+            finally
+            {
+                stop.Number = 1;
+                silent.Close();
+                ticker.Join();
+            }
+
             Env.End();
         }
 
