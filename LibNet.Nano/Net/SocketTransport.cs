@@ -556,6 +556,23 @@ namespace NanoLibNet
             {
                 try
                 {
+#if !NANOFRAMEWORK_1_0
+                    // Desktop .NET closes a TCP socket that another thread is using (the engine's
+                    // Select) abortively, with a reset, unless its sending side was shut down first:
+                    // a close on a task's thread (the task saw the peer's end itself) must stay an
+                    // orderly one. (nanoFramework has no Shutdown, nor that behaviour.)
+                    if (!_udp && s.Connected)
+                    {
+                        try
+                        {
+                            s.Shutdown(SocketShutdown.Send);
+                        }
+                        catch (Exception)
+                        {
+                            // The peer is gone already: Close frees it all the same.
+                        }
+                    }
+#endif
                     s.Close();
                 }
                 finally
