@@ -52,8 +52,11 @@ namespace NanoLibNet.Tests.Reliability
             {
                 NetCtrl n = Tcp(me);
                 MustConnect(me, n, 80);
-                LibNet.Tx(me, Bound, n, Pattern(60), out bool full);
-                LibNet.Tx(me, Bound, n, Pattern(60), out full);
+                // The peer takes both (120 bytes: its window is open) and resets after the 100th.
+                Assert.True(LibNet.Tx(me, Bound, n, Pattern(60), out bool full), "first Tx: " + NetError.Name(n.LastError));
+                Assert.False(full);
+                Assert.True(LibNet.Tx(me, Bound, n, Pattern(60), out full), "second Tx: " + NetError.Name(n.LastError));
+                Assert.False(full);
                 Stopwatch sw = Stopwatch.StartNew();
                 bool ok = LibNet.Wait(me, Bound, n, out bool ev);
                 Assert.False(ok);
