@@ -44,6 +44,37 @@ namespace NanoLibNet.Tests.Reliability
         }
 
         [Fact]
+        public void ConnectNeverAnsweredDoesNotHoldUpAnotherTasksConnect()
+        {
+            // A connect runs on one of the adapter's two workers: one blocked in a connect that is
+            // never answered must not make another task's connect wait for it.
+            const string hole = "10.0.0.9";
+            const int stuckTimeout = 3000;
+            Sim.SetBlackHole(hole, true);
+            SimListener l = Sim.Listen(80);
+            WatchedCall stuck = new WatchedCall();
+            string a = StartTask(UniqueName("stuck"), me =>
+            {
+                NetCtrl n = Tcp(me);
+                Assert.False(stuck.Run(() => LibNet.Connect(me, stuckTimeout, n, hole, 80)));
+                Assert.Equal(NetError.Timeout, n.LastError);
+                n.Release();
+            });
+            UntilBlocked(a, stuck, () => Sim.ThreadCount >= 2);
+            InTask(me =>
+            {
+                NetCtrl n = Tcp(me);
+                Stopwatch sw = Stopwatch.StartNew();
+                MustConnect(me, n, 80);
+                Assert.True(Ms(sw) < Slack, "the connect waited " + Ms(sw) + " ms for the one that is never answered");
+                Assert.True(stuck.Inside, "the black-holed connect ended first: nothing was held up");
+                n.Release();
+            });
+            JoinAll();
+            l.Close();
+        }
+
+        [Fact]
         public void ResetAfterNBytesEndsWaitWithReset()
         {
             SimListener l = Sim.Listen(80);

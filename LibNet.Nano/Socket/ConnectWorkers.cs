@@ -19,6 +19,7 @@ namespace NanoLibNet
         private int _head;
         private int _count;
         private int _threads;
+        private int _busy;
 
         internal ConnectWorkers(SocketEngine engine)
         {
@@ -41,7 +42,11 @@ namespace NanoLibNet
 
                 _queue[(_head + _count) % _queue.Length] = netc;
                 _count++;
-                if (_threads < MaxThreads && _threads < _count)
+
+                // Another thread when the threads not busy with a job are fewer than the jobs
+                // queued: a worker blocked in a slow job (a silent TLS client, a black-holed
+                // connect) must not hold up the next one while a second worker is allowed.
+                if (_threads < MaxThreads && _threads - _busy < _count)
                 {
                     _threads++;
                     start = true;
@@ -74,9 +79,14 @@ namespace NanoLibNet
                     _queue[_head] = null;
                     _head = (_head + 1) % _queue.Length;
                     _count--;
+                    _busy++;
                 }
 
                 netc.RunConnect();
+                lock (_queue)
+                {
+                    _busy--;
+                }
             }
 
             _engine.CheckIdle();
