@@ -123,6 +123,13 @@ namespace NanoLibNet.Tests
         {
             string name = StartTask(UniqueName("t"), body, cb, capacity);
             Assert.True(SysPlus.Join(name, Bound * 3), "task " + name + " did not end");
+
+            // Joined: JoinAll need not remember it (a test running thousands of tasks keeps its memory flat).
+            lock (_tasks)
+            {
+                _tasks.Remove(name);
+            }
+
             ThrowFaults();
         }
 
