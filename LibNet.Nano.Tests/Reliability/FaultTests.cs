@@ -106,23 +106,24 @@ namespace NanoLibNet.Tests.Reliability
         public void PeerResetWhileTaskWaitsEndsTheWait()
         {
             SimListener l = Sim.Listen(80);
-            using ManualResetEventSlim waiting = new ManualResetEventSlim();
+            WatchedCall watched = new WatchedCall();
             string task = StartTask(UniqueName("reset"), me =>
             {
                 NetCtrl n = Tcp(me);
                 MustConnect(me, n, 80);
-                waiting.Set();
-                Assert.False(LibNet.Wait(me, Bound, n, out bool ev));
+                bool ev = true;
+                Assert.False(watched.Run(() => LibNet.Wait(me, Bound, n, out ev)));
                 Assert.False(ev);
                 Assert.Equal(NetError.Reset, n.LastError);
                 n.Release();
             });
             SimPeer p = l.Accept(Bound);
             Assert.NotNull(p);
-            Assert.True(waiting.Wait(Bound));
-            Until(() => Blocked(task), "the task waits");
+            UntilBlocked(task, watched);
+            watched.Act();
             p.Reset();
             JoinAll();
+            watched.AssertEndedAtOnce("the wait");
             l.Close();
         }
 
