@@ -13,7 +13,6 @@ namespace NanoLibNet.Tests.Concurrency
     /// </summary>
     public class ConnectHeadOfLineTests : NetTest
     {
-        private const int Slack = 1500;
         private readonly ITestOutputHelper _out;
 
         public ConnectHeadOfLineTests(ITestOutputHelper output)

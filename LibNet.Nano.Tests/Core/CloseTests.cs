@@ -140,32 +140,33 @@ namespace NanoLibNet.Tests.Core
         [Fact]
         public void CloseFromAnotherTaskEndsAWaitOnTheNetc()
         {
-            // The owner waits; another task force-closes its netc (Close is a socket-layer call):
-            // the wait ends at once instead of at its timeout.
-            ManualResetEventSlim ready = new ManualResetEventSlim();
+            // The owner waits; another task force-closes its netc (Close is a socket-layer call)
+            // once the owner is blocked in the wait: the wait ends at once instead of at its timeout.
             NetCtrl shared = null;
-            long ms = 0;
+            WatchedCall watched = new WatchedCall();
             using (EchoPeer peer = EchoPeer.Tcp())
             {
-                StartTask(UniqueName("owner"), me =>
+                string owner = StartTask(UniqueName("owner"), me =>
                 {
                     NetCtrl netc = NetCtrl.Create(Adapter, me);
                     Assert.True(LibNet.Connect(me, 10000, netc, Loopback.Ip, peer.Port));
-                    shared = netc;
-                    ready.Set();
-                    var sw = System.Diagnostics.Stopwatch.StartNew();
-                    Assert.False(LibNet.Wait(me, 10000, netc, out bool ev));
-                    ms = sw.ElapsedMilliseconds;
+                    Volatile.Write(ref shared, netc);
+                    bool ev = true;
+                    Assert.False(watched.Run(() => LibNet.Wait(me, 10000, netc, out ev)));
                     Assert.False(ev);
                     Assert.Equal(NetCtrlState.Closed, netc.State);
                     netc.Release();
                 });
-                Assert.True(ready.Wait(10000));
-                StartTask(UniqueName("closer"), me => shared.Close());
+                UntilBlocked(owner, watched);
+                StartTask(UniqueName("closer"), me =>
+                {
+                    watched.Act();
+                    Volatile.Read(ref shared).Close();
+                });
                 JoinAll();
             }
 
-            Assert.True(ms < 5000, "the wait ran to " + ms + " ms");
+            watched.AssertEndedAtOnce("the wait");
         }
     }
 }

@@ -13,7 +13,7 @@ namespace NanoLibNet.Tests.Core
     public class ConnectTimeoutTests : NetTest
     {
         /// <summary>Slack over a timeout a loaded 2-core machine is allowed (still far below the next order of magnitude).</summary>
-        private const int Slack = 250;
+        private const int TimeoutSlack = 250;
 
         private readonly ITestOutputHelper _out;
 
@@ -85,7 +85,7 @@ namespace NanoLibNet.Tests.Core
                 Assert.Equal(0, adapter.SocketCount);
                 Assert.Equal(0, adapter.OpenHandles);
                 Assert.Equal(0, adapter.ThreadCount);
-                Assert.InRange(ms, 290, 300 + Slack);
+                Assert.InRange(ms, 290, 300 + TimeoutSlack);
             }
         }
 
@@ -135,7 +135,7 @@ namespace NanoLibNet.Tests.Core
                 _out.WriteLine("timed out after " + string.Join(", ", ms) + " ms");
                 foreach (long m in ms)
                 {
-                    Assert.InRange(m, 290, 300 + Slack);
+                    Assert.InRange(m, 290, 300 + TimeoutSlack);
                 }
             }
         }

@@ -16,7 +16,6 @@ namespace NanoLibNet.Tests.Core
     /// </summary>
     public class StreamingTxTests : NetTest
     {
-        private const int Slack = 1500;
         private readonly ITestOutputHelper _out;
 
         public StreamingTxTests(ITestOutputHelper output)

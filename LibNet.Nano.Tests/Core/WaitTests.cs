@@ -10,7 +10,8 @@ namespace NanoLibNet.Tests.Core
     /// <summary>LibNet.Wait's four outcomes: timeout, data, forced exit by SendMsg, peer reset.</summary>
     public class WaitTests : NetTest
     {
-        private const int Slack = 250;
+        /// <summary>How late a 200 ms timeout may end (its own bound: a timeout, not a wake-up).</summary>
+        private const int TimeoutSlack = 250;
         private readonly ITestOutputHelper _out;
 
         public WaitTests(ITestOutputHelper output)
@@ -69,7 +70,7 @@ namespace NanoLibNet.Tests.Core
                 Assert.Equal(0, n);
             }, (s, name) => { });
             _out.WriteLine("Wait(200) timed out after " + ms + " ms");
-            Assert.InRange(ms, 190, 200 + Slack);
+            Assert.InRange(ms, 190, 200 + TimeoutSlack);
         }
 
         [Theory]
@@ -77,16 +78,20 @@ namespace NanoLibNet.Tests.Core
         [InlineData(true)]
         public void DataEndsTheWait(bool sweep)
         {
-            ManualResetEventSlim waiting = new ManualResetEventSlim();
-            long ms = 0;
+            WatchedCall first = new WatchedCall();
             WithPeer(AdapterFor(sweep), (me, netc) =>
             {
-                // First call: nothing there yet; the peer sends once this task is about to wait.
-                waiting.Set();
-                Stopwatch sw = Stopwatch.StartNew();
-                Assert.True(LibNet.Wait(me, 10000, netc, out bool ev));
-                ms = sw.ElapsedMilliseconds;
+                // First call: nothing there yet; the peer sends once this task is blocked in it,
+                // so the wait is ended by the data coming, not by data already there: through the
+                // engine's event (one message), or, where the task polls its own socket (the
+                // device path; on the desktop its first millisecond), read by the task itself (no
+                // message at all). (The task's mailbox counts a message before the task can take
+                // it; the netc's EventsPosted is counted after the post, so it may lag.)
+                int posted = MessagesPosted(me);
+                bool ev = false;
+                Assert.True(first.Run(() => LibNet.Wait(me, 10000, netc, out ev)));
                 Assert.True(ev);
+                Assert.InRange(MessagesPosted(me) - posted, 0, sweep ? 0 : 1);
                 byte[] buf = new byte[16];
 
                 // Take 3 of the 5 bytes (one segment); the rest is already waiting, so the next
@@ -94,20 +99,21 @@ namespace NanoLibNet.Tests.Core
                 Assert.True(netc.Rx(buf, 0, 3, out int n));
                 Assert.Equal(3, n);
                 Assert.Equal(new byte[] { 7, 8, 9 }, buf[..3]);
-                int posted = netc.EventsPosted;
+                posted = MessagesPosted(me);
                 Assert.True(LibNet.Wait(me, 10000, netc, out ev));
                 Assert.True(ev);
-                Assert.Equal(posted, netc.EventsPosted);
+                Assert.Equal(posted, MessagesPosted(me));
                 Assert.True(netc.Rx(buf, 0, buf.Length, out n));
                 Assert.Equal(2, n);
                 Assert.Equal(new byte[] { 1, 2 }, buf[..2]);
             }, (s, name) =>
             {
-                Assert.True(waiting.Wait(10000));
+                UntilBlocked(name, first);
+                first.Act();
                 s.Send(new byte[] { 7, 8, 9, 1, 2 });
             });
-            _out.WriteLine("data ended the wait after " + ms + " ms");
-            Assert.True(ms < 2000);
+            _out.WriteLine("data ended the wait " + first.MsFromActToReturn + " ms after it was sent");
+            first.AssertEndedAtOnce("the wait");
         }
 
         [Theory]
@@ -115,14 +121,11 @@ namespace NanoLibNet.Tests.Core
         [InlineData(true)]
         public void SendMsgFromAnotherThreadForcesTheWaitOpen(bool sweep)
         {
-            ManualResetEventSlim waiting = new ManualResetEventSlim();
-            long ms = 0;
+            WatchedCall watched = new WatchedCall();
             WithPeer(AdapterFor(sweep), (me, netc) =>
             {
-                waiting.Set();
-                Stopwatch sw = Stopwatch.StartNew();
-                Assert.True(LibNet.Wait(me, 10000, netc, out bool ev));
-                ms = sw.ElapsedMilliseconds;
+                bool ev = false;
+                Assert.True(watched.Run(() => LibNet.Wait(me, 10000, netc, out ev)));
                 Assert.True(ev);
 
                 // Forced: nothing to read, the connection is fine.
@@ -135,15 +138,19 @@ namespace NanoLibNet.Tests.Core
                 Assert.False(ev);
             }, (s, name) =>
             {
-                Assert.True(waiting.Wait(10000));
+                UntilBlocked(name, watched);
                 bool sent = false;
-                Thread t = new Thread(() => sent = SysPlus.SendMsg(name, SocketEvent.Event, 0));
+                Thread t = new Thread(() =>
+                {
+                    watched.Act();
+                    sent = SysPlus.SendMsg(name, SocketEvent.Event, 0);
+                });
                 t.Start();
                 t.Join();
                 Assert.True(sent);
             });
-            _out.WriteLine("forced exit after " + ms + " ms");
-            Assert.True(ms < 2000);
+            _out.WriteLine("forced exit " + watched.MsFromActToReturn + " ms after the message");
+            watched.AssertEndedAtOnce("the wait");
         }
 
         [Theory]
@@ -151,28 +158,29 @@ namespace NanoLibNet.Tests.Core
         [InlineData(true)]
         public void PeerResetEndsTheWaitWithFalse(bool sweep)
         {
-            ManualResetEventSlim waiting = new ManualResetEventSlim();
+            WatchedCall watched = new WatchedCall();
             WithPeer(AdapterFor(sweep), (me, netc) =>
             {
-                waiting.Set();
-                Stopwatch sw = Stopwatch.StartNew();
-                Assert.False(LibNet.Wait(me, 10000, netc, out bool ev));
+                bool ev = true;
+                Assert.False(watched.Run(() => LibNet.Wait(me, 10000, netc, out ev)));
                 Assert.False(ev);
-                Assert.True(sw.ElapsedMilliseconds < 5000);
                 Assert.Equal(NetCtrlState.Error, netc.State);
                 Assert.Equal(NetError.Reset, netc.LastError);
 
                 // Sticky: every later call says so at once.
                 Assert.False(LibNet.Wait(me, 10000, netc, out ev));
                 Assert.False(ev);
+                Assert.Equal(NetError.Reset, netc.LastError);
                 Assert.False(netc.Rx(new byte[8], 0, 8, out int n));
                 Assert.False(LibNet.Tx(me, 10000, netc, new byte[1], out bool full));
             }, (s, name) =>
             {
-                Assert.True(waiting.Wait(10000));
+                UntilBlocked(name, watched);
                 s.LingerState = new LingerOption(true, 0);
+                watched.Act();
                 s.Close();
             });
+            watched.AssertEndedAtOnce("the wait");
         }
 
         [Fact]
@@ -183,6 +191,7 @@ namespace NanoLibNet.Tests.Core
                 NetCtrl netc = NetCtrl.Create(Adapter, me);
                 Assert.False(LibNet.Wait(me, 10000, netc, out bool ev));
                 Assert.False(ev);
+                Assert.Equal(NetError.NotConnected, netc.LastError);
                 netc.Release();
             });
         }
@@ -190,22 +199,24 @@ namespace NanoLibNet.Tests.Core
         [Fact]
         public void TimeoutZeroWaitsForever()
         {
-            // 0 is "forever" (LuatOS): the wait is still open after 300 ms and ends only when forced.
-            ManualResetEventSlim waiting = new ManualResetEventSlim();
-            ManualResetEventSlim returned = new ManualResetEventSlim();
+            // 0 is "forever" (LuatOS): the wait, once blocked, is still open after 300 ms and ends only when forced.
+            WatchedCall watched = new WatchedCall();
+            using ManualResetEventSlim returned = new ManualResetEventSlim();
             WithPeer(Adapter, (me, netc) =>
             {
-                waiting.Set();
-                Assert.True(LibNet.Wait(me, 0, netc, out bool ev));
+                bool ev = false;
+                Assert.True(watched.Run(() => LibNet.Wait(me, 0, netc, out ev)));
                 returned.Set();
                 Assert.True(ev);
             }, (s, name) =>
             {
-                Assert.True(waiting.Wait(10000));
+                UntilBlocked(name, watched);
                 Assert.False(returned.Wait(300), "Wait(0) returned at once");
+                watched.Act();
                 Assert.True(SysPlus.SendMsg(name, SocketEvent.Event, 0));
                 Assert.True(returned.Wait(10000));
             });
+            watched.AssertEndedAtOnce("Wait(0) forced open");
         }
     }
 }

@@ -1,5 +1,6 @@
 using System;
 using System.Collections.Generic;
+using System.Diagnostics;
 using System.Linq;
 using System.Net;
 using System.Net.Sockets;
@@ -53,13 +54,14 @@ namespace NanoLibNet.Tests.Packaging
                 };
                 Assert.True(client.Start());
 
-                // After its one echo the client pauses ten minutes before reconnecting; Stop must
-                // end that pause through the task's mailbox.
-                Assert.True(SpinWait.SpinUntil(() => client.Connects == 1 && client.Echoes == 1, Bound));
-                DateTime start = DateTime.UtcNow;
+                // After its one echo the client closes, releases its netc and pauses ten minutes
+                // before reconnecting; Stop must end that pause through the task's mailbox. Stop
+                // only once the task is in the pause: its netc is gone and its thread waits.
+                Until(() => client.Connects == 1 && client.Echoes == 1 && Adapter.SocketCount == 0 && Blocked(TcpClientSample.TaskName), "the client pauses");
+                Stopwatch sw = Stopwatch.StartNew();
                 client.Stop();
                 Assert.True(client.WaitDone(Bound), "Stop did not end the task");
-                Assert.True((DateTime.UtcNow - start).TotalMilliseconds < Bound);
+                Assert.True(sw.ElapsedMilliseconds < Slack, "Stop ended the pause after " + sw.ElapsedMilliseconds + " ms, not at once");
                 Assert.Equal(1, client.Connects);
             }
         }
@@ -170,15 +172,47 @@ namespace NanoLibNet.Tests.Packaging
         [MemberData(nameof(HostMains))]
         public void HostMainExitsZero(string sample)
         {
-            // What `dotnet run --project samples/<sample>` does, with its own loopback peers.
-            Func<string[], int> main = sample switch
+            // What `dotnet run --project samples/<sample>` does, with its own loopback peers, but on
+            // a loopback adapter of this test, so the leak check covers what the sample leaves
+            // behind: the server's Main passes it to Run, the others use NetAdapter.Default.
+            SocketAdapter adapter = Track(new SocketAdapter { BindAddress = "127.0.0.1" });
+            Func<int> main = sample switch
             {
-                "Esp32TcpClient" => NanoLibNet.Samples.TcpClient.Program.Main,
-                "Esp32TcpServer" => NanoLibNet.Samples.TcpServer.Program.Main,
-                "Esp32Udp" => NanoLibNet.Samples.Udp.Program.Main,
-                _ => NanoLibNet.Samples.SelfTestApp.Program.Main,
+                "Esp32TcpClient" => () => NanoLibNet.Samples.TcpClient.Program.Main(new string[0]),
+                "Esp32TcpServer" => () => NanoLibNet.Samples.TcpServer.Program.Run(adapter),
+                "Esp32Udp" => () => NanoLibNet.Samples.Udp.Program.Main(new string[0]),
+                _ => () => NanoLibNet.Samples.SelfTestApp.Program.Main(new string[0]),
             };
-            Assert.Equal(0, main(new string[0]));
+            NetAdapter before = NetAdapter.Default;
+            NetAdapter.Default = adapter;
+            try
+            {
+                int exit = -1;
+                Exception fault = null;
+                Thread run = new Thread(() =>
+                {
+                    try
+                    {
+                        exit = main();
+                    }
+                    catch (Exception ex)
+                    {
+                        fault = ex;
+                    }
+                });
+                run.Start();
+
+                // The sample must really run on this adapter, else the leak check proves nothing.
+                bool used = SpinWait.SpinUntil(() => adapter.SocketCount > 0, Bound);
+                Assert.True(run.Join(Bound * 12), sample + " did not end");
+                Assert.Null(fault);
+                Assert.True(used, sample + " never opened a socket on the adapter it was given");
+                Assert.Equal(0, exit);
+            }
+            finally
+            {
+                NetAdapter.Default = before;
+            }
         }
 
         private static byte[] ReceiveExactly(Socket s, int count)

@@ -1,5 +1,4 @@
 using System;
-using System.Diagnostics;
 using System.Threading;
 using NanoLibNet;
 using Xunit;
@@ -20,15 +19,13 @@ namespace NanoLibNet.Tests.Reliability
         private void CloseDuring(Func<string, NetCtrl> setup, Func<string, NetCtrl, bool> call, Func<NetCtrl, bool> during, bool release)
         {
             NetCtrl shared = null;
-            long elapsed = -1;
+            WatchedCall watched = new WatchedCall();
             bool result = true;
             string owner = StartTask(UniqueName("owner"), me =>
             {
                 NetCtrl n = setup(me);
                 Volatile.Write(ref shared, n);
-                Stopwatch sw = Stopwatch.StartNew();
-                result = call(me, n);
-                elapsed = Ms(sw);
+                result = watched.Run(() => call(me, n));
                 if (n.State != NetCtrlState.Released)
                 {
                     n.Release();
@@ -36,7 +33,8 @@ namespace NanoLibNet.Tests.Reliability
             });
             StartTask(UniqueName("closer"), me =>
             {
-                Until(() => Volatile.Read(ref shared) != null && during(shared) && Blocked(owner), "the owner is blocked");
+                UntilBlocked(owner, watched, () => Volatile.Read(ref shared) != null && during(shared));
+                watched.Act();
                 if (release)
                 {
                     shared.Release();
@@ -48,7 +46,7 @@ namespace NanoLibNet.Tests.Reliability
             });
             JoinAll();
             Assert.False(result, "the blocked call must return a failure");
-            Assert.True(elapsed < Bound - 1000, "the blocked call waited for its deadline: " + elapsed + " ms");
+            watched.AssertEndedAtOnce("the blocked call");
         }
 
         [Theory]

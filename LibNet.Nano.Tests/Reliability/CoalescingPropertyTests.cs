@@ -1,5 +1,6 @@
 using System;
 using System.Collections.Generic;
+using System.Linq;
 using System.Threading;
 using CsCheck;
 using NanoLibNet;
@@ -78,7 +79,10 @@ namespace NanoLibNet.Tests.Reliability
         /// <summary>
         /// Two threads: the engine side raises events on a netc (each with a unique status) while
         /// the owner task takes them with waits of random short timeouts, takes refused ones from
-        /// the sticky state, or pauses. Afterwards every raise is accounted for exactly once.
+        /// the sticky state, or pauses. Afterwards, per raise and per kind: every posted event was
+        /// taken exactly once from the mailbox, a coalesced one never was, the sticky state gave
+        /// back only refused events of its own kind, and the last refusal of each kind was
+        /// recovered from it.
         /// </summary>
         [Fact]
         public void CoalescedEventsAreNeverDuplicatedNorLostUncounted()
@@ -91,8 +95,9 @@ namespace NanoLibNet.Tests.Reliability
 
         private void RunSchedule(int capacity, int[] raises, int[] steps)
         {
-            var seen = new List<int>();
-            var missedTaken = new int[5];
+            // What the owner got: (kind, status) from its mailbox, and from the sticky state.
+            var fromMailbox = new List<(int Kind, int Status)>();
+            var fromSticky = new List<(int Kind, int Status)>();
             NetCtrl netc = null;
             using var created = new ManualResetEventSlim();
             using var raised = new ManualResetEventSlim();
@@ -115,7 +120,7 @@ namespace NanoLibNet.Tests.Reliability
                             if (SysPlus.WaitMsg(me, 1 + step % 3, out TaskMessage m))
                             {
                                 Assert.Same(netc, m.Source);
-                                seen.Add(m.Param);
+                                fromMailbox.Add((Array.IndexOf(Kinds, m.Id), m.Param));
                             }
                         }
                         else if (step < 9)
@@ -123,8 +128,7 @@ namespace NanoLibNet.Tests.Reliability
                             int k = step - 6 + 2;
                             if (netc.TakeMissed(Kinds[k], out int status))
                             {
-                                missedTaken[k]++;
-                                seen.Add(status);
+                                fromSticky.Add((k, status));
                             }
                         }
                         else
@@ -138,41 +142,76 @@ namespace NanoLibNet.Tests.Reliability
 
                 while (SysPlus.WaitMsg(me, 1, out TaskMessage rest))
                 {
-                    seen.Add(rest.Param);
+                    fromMailbox.Add((Array.IndexOf(Kinds, rest.Id), rest.Param));
                 }
 
                 for (int k = 0; k < 5; k++)
                 {
                     if (netc.TakeMissed(Kinds[k], out int status))
                     {
-                        missedTaken[k]++;
-                        seen.Add(status);
+                        fromSticky.Add((k, status));
                     }
                 }
             }, capacity: capacity);
 
+            // The raiser: each raise is posted, coalesced into the one queued, or refused (the
+            // mailbox is full); which one is read off the netc's counters around it.
             Assert.True(created.Wait(Bound));
+            var posted = new Dictionary<int, int>();
+            var coalesced = new HashSet<int>();
+            var refused = new Dictionary<int, int>();
+            var lastRefused = new int[5];
             int seq = 1;
             foreach (int k in raises)
             {
-                netc.Raise(Kinds[k], seq++);
+                int p0 = netc.EventsPosted, c0 = netc.EventsCoalesced, r0 = netc.EventsRefused;
+                int status = seq++;
+                netc.Raise(Kinds[k], status);
+                int dp = netc.EventsPosted - p0, dc = netc.EventsCoalesced - c0, dr = netc.EventsRefused - r0;
+                Assert.True(dp + dc + dr == 1 && dp >= 0 && dc >= 0 && dr >= 0, "raise " + status + " counted " + dp + "/" + dc + "/" + dr);
+                if (dp == 1)
+                {
+                    posted[status] = k;
+                }
+                else if (dc == 1)
+                {
+                    coalesced.Add(status);
+                }
+                else
+                {
+                    refused[status] = k;
+                    lastRefused[k] = status;
+                }
             }
 
             raised.Set();
             JoinAll();
 
-            int total = raises.Length;
-            Assert.Equal(total, netc.EventsPosted + netc.EventsCoalesced + netc.EventsRefused);
-            Assert.Equal(seen.Count, new HashSet<int>(seen).Count);
-            int missedSeen = 0;
-            foreach (int n in missedTaken)
+            // Every posted event was taken once, with its kind; no coalesced or refused one came through the mailbox.
+            Assert.Equal(fromMailbox.Count, new HashSet<int>(fromMailbox.Select(x => x.Status)).Count);
+            Assert.Equal(posted.Count, fromMailbox.Count);
+            foreach ((int kind, int status) in fromMailbox)
             {
-                missedSeen += n;
+                Assert.True(posted.TryGetValue(status, out int k) && k == kind, "the mailbox gave " + status + " (kind " + kind + "), which was not posted as that kind");
             }
 
-            // Every posted message was taken; every remembered refusal was taken from the sticky state.
-            Assert.Equal(netc.EventsPosted + missedSeen, seen.Count);
-            Assert.True(netc.EventsRefused == 0 || missedSeen > 0, "refused events left no trace: refused " + netc.EventsRefused);
+            // The sticky state gave back only refused events, each of its own kind, each once...
+            Assert.Equal(fromSticky.Count, new HashSet<int>(fromSticky.Select(x => x.Status)).Count);
+            foreach ((int kind, int status) in fromSticky)
+            {
+                Assert.False(coalesced.Contains(status), "coalesced event " + status + " came back");
+                Assert.True(refused.TryGetValue(status, out int k) && k == kind, "the sticky state gave " + status + " for kind " + kind + ", which was not refused as that kind");
+            }
+
+            // ...and, per kind, the last refusal: it is the last thing the sticky state gave for it.
+            for (int k = 0; k < 5; k++)
+            {
+                if (lastRefused[k] != 0)
+                {
+                    int got = fromSticky.Where(x => x.Kind == k).Select(x => x.Status).LastOrDefault();
+                    Assert.True(got == lastRefused[k], "kind " + Kinds[k] + ": last refused status " + lastRefused[k] + ", recovered " + got);
+                }
+            }
         }
     }
 }

@@ -44,6 +44,37 @@ namespace NanoLibNet.Tests.Reliability
         }
 
         [Fact]
+        public void ConnectNeverAnsweredDoesNotHoldUpAnotherTasksConnect()
+        {
+            // A connect runs on one of the adapter's two workers: one blocked in a connect that is
+            // never answered must not make another task's connect wait for it.
+            const string hole = "10.0.0.9";
+            const int stuckTimeout = 3000;
+            Sim.SetBlackHole(hole, true);
+            SimListener l = Sim.Listen(80);
+            WatchedCall stuck = new WatchedCall();
+            string a = StartTask(UniqueName("stuck"), me =>
+            {
+                NetCtrl n = Tcp(me);
+                Assert.False(stuck.Run(() => LibNet.Connect(me, stuckTimeout, n, hole, 80)));
+                Assert.Equal(NetError.Timeout, n.LastError);
+                n.Release();
+            });
+            UntilBlocked(a, stuck, () => Sim.ThreadCount >= 2);
+            InTask(me =>
+            {
+                NetCtrl n = Tcp(me);
+                Stopwatch sw = Stopwatch.StartNew();
+                MustConnect(me, n, 80);
+                Assert.True(Ms(sw) < Slack, "the connect waited " + Ms(sw) + " ms for the one that is never answered");
+                Assert.True(stuck.Inside, "the black-holed connect ended first: nothing was held up");
+                n.Release();
+            });
+            JoinAll();
+            l.Close();
+        }
+
+        [Fact]
         public void ResetAfterNBytesEndsWaitWithReset()
         {
             SimListener l = Sim.Listen(80);
@@ -52,8 +83,11 @@ namespace NanoLibNet.Tests.Reliability
             {
                 NetCtrl n = Tcp(me);
                 MustConnect(me, n, 80);
-                LibNet.Tx(me, Bound, n, Pattern(60), out bool full);
-                LibNet.Tx(me, Bound, n, Pattern(60), out full);
+                // The peer takes both (120 bytes: its window is open) and resets after the 100th.
+                Assert.True(LibNet.Tx(me, Bound, n, Pattern(60), out bool full), "first Tx: " + NetError.Name(n.LastError));
+                Assert.False(full);
+                Assert.True(LibNet.Tx(me, Bound, n, Pattern(60), out full), "second Tx: " + NetError.Name(n.LastError));
+                Assert.False(full);
                 Stopwatch sw = Stopwatch.StartNew();
                 bool ok = LibNet.Wait(me, Bound, n, out bool ev);
                 Assert.False(ok);
@@ -72,23 +106,24 @@ namespace NanoLibNet.Tests.Reliability
         public void PeerResetWhileTaskWaitsEndsTheWait()
         {
             SimListener l = Sim.Listen(80);
-            using ManualResetEventSlim waiting = new ManualResetEventSlim();
+            WatchedCall watched = new WatchedCall();
             string task = StartTask(UniqueName("reset"), me =>
             {
                 NetCtrl n = Tcp(me);
                 MustConnect(me, n, 80);
-                waiting.Set();
-                Assert.False(LibNet.Wait(me, Bound, n, out bool ev));
+                bool ev = true;
+                Assert.False(watched.Run(() => LibNet.Wait(me, Bound, n, out ev)));
                 Assert.False(ev);
                 Assert.Equal(NetError.Reset, n.LastError);
                 n.Release();
             });
             SimPeer p = l.Accept(Bound);
             Assert.NotNull(p);
-            Assert.True(waiting.Wait(Bound));
-            Until(() => Blocked(task), "the task waits");
+            UntilBlocked(task, watched);
+            watched.Act();
             p.Reset();
             JoinAll();
+            watched.AssertEndedAtOnce("the wait");
             l.Close();
         }
 

@@ -9,52 +9,59 @@ namespace NanoLibNet.Tests.Reliability
     /// <summary>The link goes down during each blocking call: a failure result at once, never a hang.</summary>
     public class LinkDownTests : SimTest
     {
-        /// <summary>Runs <paramref name="body"/> in a task; once <paramref name="during"/> holds and the task is blocked, takes the link down.</summary>
-        private void DownDuring(Action<string> body, Func<bool> during)
+        /// <summary>
+        /// Runs <paramref name="body"/> in a task, which makes its blocking call through the
+        /// <see cref="WatchedCall"/> it gets; once <paramref name="during"/> holds and the task is
+        /// blocked in that call, takes the link down; the call must end at once.
+        /// </summary>
+        private void DownDuring(Action<string, WatchedCall> body, Func<bool> during)
         {
-            string task = StartTask(UniqueName("link"), body);
-            Until(() => during() && Blocked(task), "the blocking call is under way");
+            WatchedCall watched = new WatchedCall();
+            string task = StartTask(UniqueName("link"), me => body(me, watched));
+            UntilBlocked(task, watched, during);
+            watched.Act();
             Sim.SetLinkUp(false);
             JoinAll();
+            watched.AssertEndedAtOnce("the blocked call");
         }
 
         [Fact]
         public void WaitLinkTimesOutWhileDownAndReturnsTrueWhenTheLinkComesUp()
         {
             Sim.SetLinkUp(false);
-            NetCtrl shared = null;
+            WatchedCall second = new WatchedCall();
             string task = StartTask(UniqueName("wl"), me =>
             {
                 NetCtrl n = Tcp(me);
                 Stopwatch sw = Stopwatch.StartNew();
                 Assert.False(LibNet.WaitLink(me, 200, n));
                 Assert.True(Ms(sw) >= 190);
-                Volatile.Write(ref shared, n);
-                Assert.True(LibNet.WaitLink(me, Bound, n));
+                Assert.True(second.Run(() => LibNet.WaitLink(me, Bound, n)));
                 n.Release();
             });
-            Until(() => Volatile.Read(ref shared) != null && Blocked(task), "the second WaitLink waits");
+            UntilBlocked(task, second);
+            second.Act();
             Sim.SetLinkUp(true);
             JoinAll();
+            second.AssertEndedAtOnce("WaitLink when the link came up");
         }
 
         [Fact]
         public void WaitLinkGetsTheDownEventAsFalse()
         {
             Sim.SetLinkUp(false);
-            NetCtrl shared = null;
+            WatchedCall watched = new WatchedCall();
             string task = StartTask(UniqueName("wl"), me =>
             {
                 NetCtrl n = Tcp(me);
-                Volatile.Write(ref shared, n);
-                Stopwatch sw = Stopwatch.StartNew();
-                Assert.False(LibNet.WaitLink(me, Bound, n));
-                Assert.True(Ms(sw) < Slack + 1000);
+                Assert.False(watched.Run(() => LibNet.WaitLink(me, Bound, n)));
                 n.Release();
             });
-            Until(() => Volatile.Read(ref shared) != null && Blocked(task), "WaitLink waits");
+            UntilBlocked(task, watched);
+            watched.Act();
             Sim.SetLinkUp(false);
             JoinAll();
+            watched.AssertEndedAtOnce("WaitLink on a link-down event");
         }
 
         [Fact]
@@ -62,13 +69,11 @@ namespace NanoLibNet.Tests.Reliability
         {
             Sim.SetBlackHole(SimulatedAdapter.PeerAddress, true);
             NetCtrl shared = null;
-            DownDuring(me =>
+            DownDuring((me, watched) =>
             {
                 NetCtrl n = Tcp(me);
                 Volatile.Write(ref shared, n);
-                Stopwatch sw = Stopwatch.StartNew();
-                Assert.False(LibNet.Connect(me, Bound, n, SimulatedAdapter.PeerAddress, 80));
-                Assert.True(Ms(sw) < Bound - 1000, "connect waited for its deadline");
+                Assert.False(watched.Run(() => LibNet.Connect(me, Bound, n, SimulatedAdapter.PeerAddress, 80)));
                 Assert.Equal(NetError.LinkDown, n.LastError);
                 n.Release();
             }, () => Volatile.Read(ref shared)?.State == NetCtrlState.Connecting);
@@ -82,7 +87,9 @@ namespace NanoLibNet.Tests.Reliability
             InTask(me =>
             {
                 NetCtrl n = Tcp(me);
+                Stopwatch sw = Stopwatch.StartNew();
                 Assert.False(LibNet.Connect(me, Bound, n, SimulatedAdapter.PeerAddress, 80));
+                Assert.True(Ms(sw) < Slack, "a connect while the link is down took " + Ms(sw) + " ms");
                 Assert.Equal(NetError.LinkDown, n.LastError);
                 Assert.False(LibNet.WaitLink(me, 100, n));
                 n.Release();
@@ -94,12 +101,13 @@ namespace NanoLibNet.Tests.Reliability
         {
             SimListener l = Sim.Listen(80);
             NetCtrl shared = null;
-            DownDuring(me =>
+            DownDuring((me, watched) =>
             {
                 NetCtrl n = Tcp(me);
                 MustConnect(me, n, 80);
                 Volatile.Write(ref shared, n);
-                Assert.False(LibNet.Wait(me, Bound, n, out bool ev));
+                bool ev = true;
+                Assert.False(watched.Run(() => LibNet.Wait(me, Bound, n, out ev)));
                 Assert.False(ev);
                 Assert.Equal(NetError.LinkDown, n.LastError);
                 n.Release();
@@ -113,13 +121,14 @@ namespace NanoLibNet.Tests.Reliability
             SimListener l = Sim.Listen(80);
             l.ReceiveWindow = 100;
             NetCtrl shared = null;
-            DownDuring(me =>
+            DownDuring((me, watched) =>
             {
                 NetCtrl n = Tcp(me);
                 MustConnect(me, n, 80);
                 Volatile.Write(ref shared, n);
                 // The peer never reads: 100 bytes fit its window, the rest waits for a TxOk that cannot come.
-                Assert.False(LibNet.Tx(me, Bound, n, Pattern(1000), out bool full));
+                bool full = true;
+                Assert.False(watched.Run(() => LibNet.Tx(me, Bound, n, Pattern(1000), out full)));
                 Assert.False(full);
                 Assert.Equal(NetError.LinkDown, n.LastError);
                 n.Release();
@@ -131,11 +140,11 @@ namespace NanoLibNet.Tests.Reliability
         public void ListenFailsWithLinkDownAndWorksAgainWhenUp()
         {
             NetCtrl shared = null;
-            DownDuring(me =>
+            DownDuring((me, watched) =>
             {
                 NetCtrl n = Tcp(me, localPort: 8080);
                 Volatile.Write(ref shared, n);
-                Assert.False(LibNet.Listen(me, Bound, n));
+                Assert.False(watched.Run(() => LibNet.Listen(me, Bound, n)));
                 Assert.Equal(NetError.LinkDown, n.LastError);
                 Assert.False(LibNet.Listen(me, Bound, n), "Listen while the link is down");
                 n.Release();

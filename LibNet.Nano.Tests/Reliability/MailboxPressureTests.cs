@@ -143,14 +143,16 @@ namespace NanoLibNet.Tests.Reliability
         [Fact]
         public void RepeatedPressureKeepsMemoryFlat()
         {
+            const int Warmup = 30;
+            HeapTrend heap = new HeapTrend(30);
+            int rounds = heap.Cycles;
             SimListener l = Sim.Listen(80);
             l.Echo = true;
-            long before = 0;
-            for (int round = 0; round < 150; round++)
+            for (int round = 0; round < Warmup + rounds; round++)
             {
-                if (round == 30)
+                if (round >= Warmup)
                 {
-                    before = SoakTests.Heap();
+                    heap.At(round - Warmup);
                 }
 
                 InTask(me =>
@@ -171,8 +173,8 @@ namespace NanoLibNet.Tests.Reliability
                 }, capacity: Capacity);
             }
 
-            long growth = SoakTests.Heap() - before;
-            Assert.True(growth < SoakTests.HeapBound, "managed heap grew by " + growth + " bytes over 120 rounds");
+            heap.At(rounds);
+            heap.AssertFlat("mailbox pressure, " + rounds + " rounds");
             l.Close();
         }
     }

@@ -9,9 +9,6 @@ namespace NanoLibNet.Tests.Reliability
     /// <summary>Base of the reliability tests: a <see cref="SimulatedAdapter"/> per test, in the leak check, and small helpers.</summary>
     public abstract class SimTest : NetTest
     {
-        /// <summary>Slack on timing bounds: the machine is shared and loaded.</summary>
-        protected const int Slack = 1500;
-
         protected SimTest()
         {
             Sim = Track(new SimulatedAdapter(42));
@@ -32,19 +29,6 @@ namespace NanoLibNet.Tests.Reliability
         protected static void MustConnect(string me, NetCtrl n, int port)
         {
             Assert.True(LibNet.Connect(me, Bound, n, SimulatedAdapter.PeerAddress, port), "connect failed: " + NetError.Name(n.LastError));
-        }
-
-        /// <summary>Waits (bounded) until <paramref name="condition"/> holds; asserts it did.</summary>
-        protected static void Until(Func<bool> condition, string what)
-        {
-            Assert.True(SpinWait.SpinUntil(condition, Bound), "timed out waiting until " + what);
-        }
-
-        /// <summary>True when the task's thread is blocked in a wait (its blocking call is under way).</summary>
-        protected static bool Blocked(string task)
-        {
-            TaskContext t = SysPlus.Find(task);
-            return t != null && t.Thread != null && (t.Thread.ThreadState & System.Threading.ThreadState.WaitSleepJoin) != 0;
         }
 
         protected static byte[] Pattern(int n, int seed = 0)

@@ -17,6 +17,13 @@ namespace NanoLibNet.Tests
         /// <summary>Bound on every wait in a test: long enough never to be hit by a passing test.</summary>
         protected const int Bound = 10000;
 
+        /// <summary>
+        /// Slack on timing bounds ("at once", "at its deadline"): what a wake-up may take on the
+        /// shared, loaded 2-core machine. Far below <see cref="Bound"/>, the deadline of the calls
+        /// these bounds watch, so a call that waits out its deadline, or most of it, fails them.
+        /// </summary>
+        internal const int Slack = 1500;
+
         private readonly int _tasksBefore;
         private readonly int _threadsBefore;
         private readonly List<string> _tasks = new List<string>();
@@ -78,11 +85,52 @@ namespace NanoLibNet.Tests
             return name;
         }
 
+        /// <summary>Waits (bounded) until <paramref name="condition"/> holds; asserts it did.</summary>
+        protected static void Until(Func<bool> condition, string what)
+        {
+            Assert.True(SpinWait.SpinUntil(condition, Bound), "timed out waiting until " + what);
+        }
+
+        /// <summary>True when the task's thread is blocked in a wait (a blocking call, a native socket poll on the device path, or a lock on the way into one).</summary>
+        protected static bool Blocked(string task)
+        {
+            TaskContext t = SysPlus.Find(task);
+            return t != null && t.Thread != null
+                && ((t.Thread.ThreadState & System.Threading.ThreadState.WaitSleepJoin) != 0 || Volatile.Read(ref t.InNativePoll) != 0);
+        }
+
+        /// <summary>
+        /// Waits (bounded) until task <paramref name="task"/> is blocked inside <paramref name="call"/>:
+        /// the task marked the call entered right before making it, has not returned from it, and its
+        /// thread waits. Only then may a test make the data, message, close or link change the
+        /// call must react to: sooner, the call would find it already there and never block.
+        /// <paramref name="also"/>, when given, must hold at the same moment.
+        /// </summary>
+        protected static void UntilBlocked(string task, WatchedCall call, Func<bool> also = null)
+        {
+            Until(() => (also == null || also()) && call.Inside && Blocked(task), task + " is blocked in its call");
+        }
+
+        /// <summary>Messages posted to the task's mailbox so far (counted before the task can take them).</summary>
+        protected static int MessagesPosted(string task)
+        {
+            TaskContext t = SysPlus.Find(task);
+            Assert.NotNull(t);
+            return t.Mailbox.Posted;
+        }
+
         /// <summary>Runs <paramref name="body"/> in a new task and waits for it; rethrows its failure.</summary>
         protected void InTask(Action<string> body, MessageHandler cb = null, int capacity = SysPlus.DefaultMailboxCapacity)
         {
             string name = StartTask(UniqueName("t"), body, cb, capacity);
             Assert.True(SysPlus.Join(name, Bound * 3), "task " + name + " did not end");
+
+            // Joined: JoinAll need not remember it (a test running thousands of tasks keeps its memory flat).
+            lock (_tasks)
+            {
+                _tasks.Remove(name);
+            }
+
             ThrowFaults();
         }
 

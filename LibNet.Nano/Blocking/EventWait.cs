@@ -69,7 +69,9 @@ namespace NanoLibNet
 
                     int ms = deadline.Slice(slice);
                     long start = DateTime.UtcNow.Ticks;
+                    task.InNativePoll = 1;
                     int r = netc.PollRead(ms * 1000);
+                    task.InNativePoll = 0;
                     if (r >= 0)
                     {
                         deadline.Spend(start, ms, r == 1);
@@ -98,7 +100,9 @@ namespace NanoLibNet
                     if (us > 0)
                     {
                         long start = DateTime.UtcNow.Ticks;
+                        task.InNativePoll = 1;
                         int r = netc.PollRead(us);
+                        task.InNativePoll = 0;
                         deadline.Spend(start, ms, r != 0);
                         continue;
                     }
@@ -154,6 +158,7 @@ namespace NanoLibNet
                     int ms = deadline.Slice(slice);
                     long start = DateTime.UtcNow.Ticks;
                     bool ready;
+                    task.InNativePoll = 1;
                     try
                     {
                         ready = pollWrite.Poll(ms * 1000, true);
@@ -163,6 +168,8 @@ namespace NanoLibNet
                         // Closed meanwhile: the state says what happened.
                         ready = true;
                     }
+
+                    task.InNativePoll = 0;
 
                     deadline.Spend(start, ms, ready);
                     if (ready)

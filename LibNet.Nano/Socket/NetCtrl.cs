@@ -851,7 +851,7 @@ namespace NanoLibNet
         /// it is posted when data arrives or the state changes.
         /// </summary>
         /// <param name="hasEvent">True when data is already waiting (no event will be posted for it).</param>
-        /// <returns>False when the netc is closed or failed and nothing is left to read.</returns>
+        /// <returns>False when the netc is closed or failed and nothing is left to read, or is not connected (then <see cref="LastError"/> is <see cref="NetError.NotConnected"/>).</returns>
         /// <exception cref="ObjectDisposedException">The netc was released.</exception>
         public bool Wait(out bool hasEvent)
         {
@@ -870,6 +870,12 @@ namespace NanoLibNet
                 {
                     _eventArmed = true;
                     return true;
+                }
+
+                if (_state != NetCtrlState.Closed && _state != NetCtrlState.Error)
+                {
+                    // A closed or failed netc keeps its reason in LastError; this one never connected.
+                    SetError(NetError.NotConnected, "Wait needs a connected netc (it is " + StateName(_state) + ")");
                 }
 
                 return false;

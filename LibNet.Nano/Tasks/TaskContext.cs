@@ -88,6 +88,12 @@ namespace NanoLibNet
             }
         }
 
+        /// <summary>
+        /// 1 while the task's thread waits in a native socket poll (a LibNet call on an adapter whose
+        /// tasks poll their own sockets): such a wait does not show as WaitSleepJoin (diagnostics).
+        /// </summary>
+        internal int InNativePoll;
+
         /// <summary>True when the caller runs on this task's thread.</summary>
         internal bool IsCurrent { get { return Thread == Thread.CurrentThread; } }
 

@@ -12,10 +12,15 @@ namespace NanoLibNet.Samples.TcpServer
     /// </summary>
     public static class Program
     {
-        /// <summary>Serves three clients and reports.</summary>
+        /// <summary>Serves three clients on 127.0.0.1 and reports.</summary>
         public static int Main(string[] args)
         {
-            SocketAdapter adapter = new SocketAdapter { BindAddress = "127.0.0.1" };
+            return Run(new SocketAdapter { BindAddress = "127.0.0.1" });
+        }
+
+        /// <summary>Serves three clients on <paramref name="adapter"/> (a loopback one); 0 when each got its own line back, byte for byte.</summary>
+        public static int Run(NetAdapter adapter)
+        {
             int port = FreePort();
             TcpServerSample server = new TcpServerSample(adapter, port);
             server.MaxClients = 3;
@@ -53,7 +58,7 @@ namespace NanoLibNet.Samples.TcpServer
                 }
 
                 Console.WriteLine("client " + i + " got back: " + Encoding.ASCII.GetString(back, 0, got).TrimEnd());
-                if (got == line.Length)
+                if (got == line.Length && SampleText.Same(line, back, got))
                 {
                     ok++;
                 }
