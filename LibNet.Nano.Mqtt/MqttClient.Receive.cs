@@ -617,12 +617,22 @@ namespace NanoLibNet.Mqtt
             return s == NetCtrlState.Connecting || s == NetCtrlState.Online || s == NetCtrlState.Closing;
         }
 
+        /// <summary>
+        /// Closes the netc at once and drops the events its connection left in the task's mailbox:
+        /// <see cref="NetCtrl.Close"/> alone leaves them, and a stale Event or TxOk carrying the old
+        /// connection's error would end a call on the next connection. <see cref="LibNet.Close"/>
+        /// on a netc already closed does exactly that purge without waiting.
+        /// </summary>
         private void CloseNet()
         {
-            if (_net.State != NetCtrlState.Released && _net.State != NetCtrlState.Idle)
+            NetCtrlState s = _net.State;
+            if (s == NetCtrlState.Released || s == NetCtrlState.Idle)
             {
-                _net.Close();
+                return;
             }
+
+            _net.Close();
+            LibNet.Close(_task, 1, _net);
         }
     }
 }

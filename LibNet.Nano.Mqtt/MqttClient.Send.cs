@@ -31,6 +31,14 @@ namespace NanoLibNet.Mqtt
                     chunk = ring;
                 }
 
+                if (_net.State != NetCtrlState.Online)
+                {
+                    // Failed since the last piece: Tx would overwrite the netc's LastError (the
+                    // cause) with NotConnected (docs/mqtt.md, LibNet finding 2).
+                    Fail(MqttError.Network);
+                    return SendFailed;
+                }
+
                 int ms = _clock.MsLeft(deadline);
                 bool full = false;
                 bool ok = ms != 0 && LibNet.Tx(_task, ms, _net, data, offset + sent, chunk, out full);

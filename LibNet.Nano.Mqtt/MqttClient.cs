@@ -42,7 +42,8 @@ namespace NanoLibNet.Mqtt
         public const int DefaultKeepAliveSeconds = 60;
 
         private readonly string _task;
-        private readonly NetCtrl _net;
+        private readonly NetAdapter _adapter;
+        private NetCtrl _net;
         private readonly MqttClock _clock = new MqttClock();
         private readonly byte[] _rx;
         private readonly MqttInflight _out;
@@ -129,6 +130,7 @@ namespace NanoLibNet.Mqtt
             }
 
             _task = taskName;
+            _adapter = adapter;
             _rx = new byte[rxBufferSize];
             _out = new MqttInflight(maxInflight, txBufferSize);
             _net = NetCtrl.Create(adapter, taskName);
@@ -258,7 +260,7 @@ namespace NanoLibNet.Mqtt
         /// <summary>The task that makes the calls.</summary>
         public string TaskName { get { return _task; } }
 
-        /// <summary>The client's netc (for its counters and diagnostics; configure the client, not the netc).</summary>
+        /// <summary>The client's netc of the current (or last) connection, for its counters and diagnostics (configure the client, not the netc). A reconnect replaces it.</summary>
         public NetCtrl Net { get { return _net; } }
 
         /// <summary>True between a successful <see cref="Connect"/> and a disconnect or a failure.</summary>
