@@ -162,8 +162,8 @@ namespace NanoLibNet.Tests.Packaging
         {
             foreach (string nfproj in SampleNfprojs())
             {
-                string dir = Path.GetDirectoryName(RepoFiles.PathOf(nfproj));
-                string csproj = Path.ChangeExtension(RepoFiles.PathOf(nfproj), ".csproj");
+                string csproj = HostTwin(RepoFiles.PathOf(nfproj));
+                string dir = Path.GetDirectoryName(csproj);
                 Assert.True(File.Exists(csproj), nfproj + " has no host twin " + Path.GetFileName(csproj));
                 var nano = new HashSet<string>(RepoFiles.CompileItems(nfproj));
                 XDocument host = XDocument.Load(csproj);
@@ -204,6 +204,17 @@ namespace NanoLibNet.Tests.Packaging
                 + "\n  extra: " + string.Join(", ", check.Except(nano).Select(p => Path.GetRelativePath(samplesDir, p))));
         }
 
+        /// <summary>
+        /// The host project of a sample's nfproj: beside it, or, in the nf/ layout (one project
+        /// file a folder), X/X.csproj for X/nf/X.nfproj.
+        /// </summary>
+        private static string HostTwin(string nfprojPath)
+        {
+            string dir = Path.GetDirectoryName(nfprojPath);
+            string name = Path.GetFileNameWithoutExtension(nfprojPath) + ".csproj";
+            return Path.GetFileName(dir) == "nf" ? Path.Combine(Path.GetDirectoryName(dir), name) : Path.Combine(dir, name);
+        }
+
         [Fact]
         public void SolutionsListEveryProject()
         {
@@ -212,7 +223,7 @@ namespace NanoLibNet.Tests.Packaging
             Assert.Contains(@"LibNet.Nano.Tests\LibNet.Nano.Tests.csproj", host);
             foreach (string nfproj in SampleNfprojs())
             {
-                string csproj = Path.ChangeExtension(nfproj, ".csproj").Replace('/', '\\');
+                string csproj = Path.GetRelativePath(RepoFiles.Root, HostTwin(RepoFiles.PathOf(nfproj))).Replace('/', '\\');
                 Assert.True(host.Contains(csproj, StringComparison.Ordinal), "nanoLibNet.sln lacks " + csproj);
             }
 
