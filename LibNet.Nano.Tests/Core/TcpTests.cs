@@ -19,6 +19,21 @@ namespace NanoLibNet.Tests.Core
         /// (retrying a full buffer after its TxOk) and reads the echo as it comes, so more than
         /// both 1536-byte rings is in flight; returns what came back.
         /// </summary>
+        /// <summary>Waits for and reads exactly <paramref name="count"/> bytes (an echo of what was sent).</summary>
+        internal static byte[] ReceiveExactly(string me, NetCtrl netc, int count)
+        {
+            byte[] back = new byte[count];
+            int got = Drain(netc, back, 0);
+            while (got < count)
+            {
+                Assert.True(LibNet.Wait(me, 10000, netc, out bool ev), "Wait failed: " + NetError.Name(netc.LastError));
+                Assert.True(ev, "nothing within 10 s after " + got + " of " + count + " bytes");
+                got += Drain(netc, back, got);
+            }
+
+            return back;
+        }
+
         internal static byte[] Exchange(string me, NetCtrl netc, byte[] data)
         {
             byte[] back = new byte[data.Length];

@@ -1,3 +1,4 @@
+using System;
 using System.Diagnostics;
 using System.Net.Sockets;
 using System.Threading;
@@ -21,13 +22,13 @@ namespace NanoLibNet.Tests.Core
         [Theory]
         [InlineData(false)]
         [InlineData(true)]
-        public void BufferFullWhilePeerStallsThenTxOkWhenItReads(bool sweep)
+        public void BufferFullWhilePeerStallsThenTxCompletesWhenItReads(bool sweep)
         {
             SocketAdapter adapter = sweep ? Track(new SocketAdapter(true) { BindAddress = Loopback.Ip }) : Adapter;
             ManualResetEventSlim full = new ManualResetEventSlim();
-            long queued = 0;
-            int fullAfterTimeouts = 0;
-            byte[] chunk = Loopback.Pattern(Ring);
+            byte[] src = Loopback.Pattern(16 * 1024 * 1024);
+            long total = 0;
+            int cuts = 0;
             using (Socket listener = Loopback.Listener(16, 4096))
             {
                 StartTask(UniqueName("txfull"), me =>
@@ -36,56 +37,44 @@ namespace NanoLibNet.Tests.Core
                     netc.Config(0, false, false, 0, 0, 0, null, null, null, null, NetCtrl.MinBufferSize, Ring);
                     Assert.True(LibNet.Connect(me, 10000, netc, Loopback.Ip, Loopback.PortOf(listener)), netc.LastErrorMessage);
 
-                    // Fill: while the network takes it, Tx returns (true, false); once the peer's window
-                    // and our socket buffer are full the ring stops draining: Tx times out (false, false,
-                    // data still queued) and then finds the ring full (true, true), nothing queued.
+                    // Fill: while the network takes them, chunks go out whole: (true, false). Once the
+                    // peer's window and our socket buffer are full, a Tx may be cut at its deadline
+                    // (false, false, Timeout: part of it queued), and then one finds no room at all
+                    // (true, true): nothing queued. The stream is always src[0 .. BytesOut + TxPending).
                     bool bufferFull = false;
-                    Stopwatch sw = Stopwatch.StartNew();
                     while (!bufferFull)
                     {
-                        Assert.True(sw.ElapsedMilliseconds < 60000, "never full after " + queued + " bytes");
-                        bool ok = LibNet.Tx(me, 100, netc, chunk, out bufferFull);
+                        long pos = netc.BytesOut + netc.TxPending;
+                        Assert.True(pos + Ring <= src.Length, "never full after " + pos + " bytes");
+                        bool ok = LibNet.Tx(me, 100, netc, src, (int)pos, Ring, out bufferFull);
+                        Assert.Equal(NetCtrlState.Online, netc.State);
                         if (!ok)
                         {
-                            // Timed out waiting for TxOk: the bytes stay queued, the connection is fine.
                             Assert.False(bufferFull);
-                            Assert.Equal(NetCtrlState.Online, netc.State);
-                            fullAfterTimeouts++;
-                            queued += chunk.Length;
+                            Assert.Equal(NetError.Timeout, netc.LastError);
+                            cuts++;
                         }
-                        else if (!bufferFull)
+                        else if (bufferFull)
                         {
-                            queued += chunk.Length;
+                            Assert.Equal(pos, netc.BytesOut + netc.TxPending);
                         }
                     }
 
-                    Assert.Equal(NetCtrlState.Online, netc.State);
-                    Assert.True(netc.TxPending > 0);
                     Assert.True(netc.TxFullCount >= 1);
-                    Assert.True(netc.BytesOut < queued);
 
                     // Still full while the peer does not read: the same answer, nothing queued.
-                    Assert.True(LibNet.Tx(me, 100, netc, chunk, out bufferFull));
+                    long before = netc.BytesOut + netc.TxPending;
+                    Assert.True(LibNet.Tx(me, 100, netc, src, (int)before, Ring, out bufferFull));
                     Assert.True(bufferFull);
+                    Assert.Equal(before, netc.BytesOut + netc.TxPending);
                     full.Set();
 
-                    // The peer reads again: wait for the ring to drain, retry, and this Tx completes with TxOk.
-                    int retries = 0;
-                    while (true)
-                    {
-                        Assert.True(LibNet.Tx(me, 10000, netc, chunk, out bufferFull), NetError.Name(netc.LastError));
-                        if (!bufferFull)
-                        {
-                            break;
-                        }
-
-                        Assert.True(++retries < 100, "still full after the peer read");
-                        SysPlus.WaitMsg(me, SocketEvent.TxOk, 10000, out TaskMessage ignored);
-                    }
-
-                    queued += chunk.Length;
+                    // The peer reads again: a Tx completes within its deadline, all handed to the network.
+                    Assert.True(LibNet.Tx(me, 10000, netc, src, (int)before, Ring, out bufferFull), NetError.Name(netc.LastError));
+                    Assert.False(bufferFull);
                     Assert.Equal(0, netc.TxPending);
-                    Assert.Equal(queued, netc.BytesOut);
+                    total = netc.BytesOut;
+                    Assert.Equal(before + Ring, total);
                     LibNet.Close(me, 10000, netc);
                     netc.Release();
                 });
@@ -93,22 +82,17 @@ namespace NanoLibNet.Tests.Core
                 using (Socket peer = Loopback.Accept(listener))
                 {
                     Assert.True(full.Wait(60000), "the task never saw a full buffer");
-                    _out.WriteLine("full after " + queued + " bytes queued (" + fullAfterTimeouts + " Tx timed out before)");
                     byte[] all = Loopback.ReadToEnd(peer);
-                    Assert.Equal(queued, all.Length);
-                    for (int i = 0; i < all.Length; i += Ring)
-                    {
-                        Assert.Equal(chunk[0], all[i]);
-                        Assert.Equal(chunk[Ring - 1], all[i + Ring - 1]);
-                    }
+                    JoinAll();
+                    _out.WriteLine("full after " + (total - Ring) + " bytes (" + cuts + " Tx cut at their deadline before)");
+                    Assert.Equal(total, all.Length);
+                    Assert.True(all.AsSpan().SequenceEqual(src.AsSpan(0, all.Length)), "the stream is not src[0.." + all.Length + ")");
                 }
             }
-
-            JoinAll();
         }
 
         [Fact]
-        public void SocketLayerTxIsFollowedByTxOk()
+        public void SocketLayerTxToAnIdleSocketIsDoneAtOnceWithNoTxOk()
         {
             using (EchoPeer peer = EchoPeer.Tcp())
             {
@@ -118,14 +102,17 @@ namespace NanoLibNet.Tests.Core
                     netc.Config(0, false, false, 0, 0, 0, null, null, null, null, 1024, 1024);
                     Assert.Equal(1024, netc.TxCapacity);
                     Assert.True(LibNet.Connect(me, 10000, netc, Loopback.Ip, peer.Port));
+                    int handoffs = netc.Handoffs;
                     byte[] d = Loopback.Pattern(700);
+
+                    // Nothing queued before it and the socket takes it: sent on this thread, done.
                     Assert.True(netc.Tx(d, 0, d.Length, out bool full, out bool done));
                     Assert.False(full);
-                    Assert.False(done);
-                    Assert.True(SysPlus.WaitMsg(me, SocketEvent.TxOk, 10000, out TaskMessage m));
-                    Assert.Same(netc, m.Source);
-                    Assert.Equal(NetError.None, m.Param);
+                    Assert.True(done);
                     Assert.Equal(700, netc.BytesOut);
+                    Assert.Equal(0, netc.TxPending);
+                    Assert.Equal(handoffs, netc.Handoffs);
+                    Assert.Equal(d, TcpTests.ReceiveExactly(me, netc, d.Length));
 
                     // A zero-length Tx is done at once.
                     Assert.True(netc.Tx(d, 0, 0, out full, out done));
@@ -136,7 +123,48 @@ namespace NanoLibNet.Tests.Core
         }
 
         [Fact]
-        public void TxLargerThanTheRingIsABadArgument()
+        public void SocketLayerTxThatHadToBeQueuedIsFollowedByTxOk()
+        {
+            using (Socket listener = Loopback.Listener(16, 4096))
+            {
+                InTask(me =>
+                {
+                    NetCtrl netc = NetCtrl.Create(Adapter, me);
+                    netc.Config(0, false, false, 0, 0, 0, null, null, null, null, 1024, 1024);
+                    Assert.True(LibNet.Connect(me, 10000, netc, Loopback.Ip, Loopback.PortOf(listener)));
+                    using (Socket peer = Loopback.Accept(listener))
+                    {
+                        // The peer does not read: the socket stops taking bytes and one Tx is queued.
+                        byte[] d = Loopback.Pattern(512);
+                        long sent = 0;
+                        bool done = true;
+                        while (done)
+                        {
+                            Assert.True(netc.Tx(d, 0, d.Length, out bool full, out done));
+                            Assert.False(full);
+                            sent += d.Length;
+                            Assert.True(sent < 64L * 1024 * 1024, "the socket never stopped taking bytes");
+                        }
+
+                        Assert.True(netc.TxPending > 0);
+
+                        // The peer reads everything: the queued bytes go out and TxOk follows.
+                        byte[] all = Loopback.ReadExactly(peer, (int)sent);
+                        Assert.Equal(d, all.AsSpan((int)sent - d.Length).ToArray());
+                        Assert.True(SysPlus.WaitMsg(me, SocketEvent.TxOk, 10000, out TaskMessage m));
+                        Assert.Same(netc, m.Source);
+                        Assert.Equal(NetError.None, m.Param);
+                        Assert.Equal(0, netc.TxPending);
+                        Assert.Equal(sent, netc.BytesOut);
+                    }
+
+                    netc.Release();
+                });
+            }
+        }
+
+        [Fact]
+        public void SocketLayerTxLargerThanTheRingIsABadArgumentLibNetTxIsNot()
         {
             using (EchoPeer peer = EchoPeer.Tcp())
             {
@@ -144,10 +172,12 @@ namespace NanoLibNet.Tests.Core
                 {
                     NetCtrl netc = NetCtrl.Create(Adapter, me);
                     Assert.True(LibNet.Connect(me, 10000, netc, Loopback.Ip, peer.Port));
-                    byte[] big = new byte[NetCtrl.DefaultBufferSize + 1];
-                    Assert.Throws<System.ArgumentOutOfRangeException>(() => LibNet.Tx(me, 10000, netc, big, out bool full));
-                    Assert.True(LibNet.Tx(me, 10000, netc, big, 0, NetCtrl.DefaultBufferSize, out bool ok));
-                    Assert.False(ok);
+                    byte[] big = Loopback.Pattern(NetCtrl.DefaultBufferSize + 1);
+                    Assert.Throws<System.ArgumentOutOfRangeException>(() => netc.Tx(big, 0, big.Length, out bool full, out bool done));
+                    Assert.Equal(0, netc.BytesOut);
+                    Assert.True(LibNet.Tx(me, 10000, netc, big, out bool bufferFull), NetError.Name(netc.LastError));
+                    Assert.False(bufferFull);
+                    Assert.Equal(big, TcpTests.ReceiveExactly(me, netc, big.Length));
                     netc.Release();
                 });
             }

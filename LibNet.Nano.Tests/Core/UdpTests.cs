@@ -135,11 +135,16 @@ namespace NanoLibNet.Tests.Core
                     Assert.Equal(NetCtrlState.Online, netc.State);
                     Assert.True(netc.Tx(new byte[] { 0xA }, 0, 1, Loopback.Ip, portA, out bool full, out bool done));
                     Assert.False(full);
+                    bool first = done;
                     Assert.True(netc.Tx(new byte[] { 0xB, 0xB }, 0, 2, Loopback.Ip, portB, out full, out done));
                     Assert.False(full);
-                    Assert.True(SysPlus.WaitMsg(me, SocketEvent.TxOk, 10000, out TaskMessage m));
-                    Assert.Same(netc, m.Source);
-                    Assert.Equal(0, m.Param);
+                    if (!first || !done)
+                    {
+                        // Queued (the socket did not take it at once): TxOk follows once it went out.
+                        Assert.True(SysPlus.WaitMsg(me, SocketEvent.TxOk, 10000, out TaskMessage m));
+                        Assert.Same(netc, m.Source);
+                        Assert.Equal(0, m.Param);
+                    }
 
                     // A reply from b reaches the bound netc, with b as its sender.
                     Assert.True(LibNet.Wait(me, 10000, netc, out bool ev) && ev);

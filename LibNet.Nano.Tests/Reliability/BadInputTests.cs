@@ -48,7 +48,7 @@ namespace NanoLibNet.Tests.Reliability
                 MustConnect(me, n, 80);
                 Assert.Throws<ArgumentOutOfRangeException>(() => LibNet.Tx(me, 100, n, Data, -1, 1, out bool f));
                 Assert.Throws<ArgumentOutOfRangeException>(() => LibNet.Tx(me, 100, n, Data, 5, 6, out bool f));
-                Assert.Throws<ArgumentOutOfRangeException>(() => LibNet.Tx(me, 100, n, new byte[65], out bool f));
+                Assert.Throws<ArgumentOutOfRangeException>(() => n.Tx(new byte[65], 0, 65, out bool f, out bool d)); // socket layer: all or nothing, at most the ring
                 Assert.Throws<ArgumentOutOfRangeException>(() => n.Config(70000, false, false));
                 Assert.Throws<ArgumentOutOfRangeException>(() => NetCtrl.Create(Sim, me).Config(0, false, false, 0, 0, 0, null, null, null, null, 10, 1536));
                 // The netc still works after each refusal.

@@ -97,24 +97,34 @@ namespace NanoLibNet.Tests.Reliability
         {
             SimListener l = Sim.Listen(80);
             l.ReceiveWindow = 1000;
-            byte[] data = Pattern(3000, 7);
+            byte[] data = Pattern(1000 + NetCtrl.DefaultBufferSize + 1000, 7);
+            int ring = NetCtrl.DefaultBufferSize;
             using ManualResetEventSlim full = new ManualResetEventSlim();
+            long fullMs = -1;
             StartTask(UniqueName("stall"), me =>
             {
                 NetCtrl n = Tcp(me);
                 MustConnect(me, n, 80);
-                // The window takes the first 1000 bytes; the next 1000 stay in the send ring.
+
+                // The window takes the first 1000 bytes; the next ring's worth stays in the send ring.
                 Assert.True(LibNet.Tx(me, Bound, n, data, 0, 1000, out bool f));
                 Assert.False(f);
-                Assert.True(n.Tx(data, 1000, 1000, out f, out bool done));
+                Assert.True(n.Tx(data, 1000, ring, out f, out bool done));
                 Assert.False(f);
-                Assert.True(LibNet.Tx(me, Bound, n, data, 2000, 1000, out f));
+                Assert.False(done);
+                Assert.Equal(ring, n.TxPending);
+
+                // Nothing more can be queued: at the deadline, (true, true), nothing sent.
+                Stopwatch sw = Stopwatch.StartNew();
+                Assert.True(LibNet.Tx(me, 300, n, data, 1000 + ring, 1000, out f));
+                fullMs = sw.ElapsedMilliseconds;
                 Assert.True(f, "a stalled peer must make Tx report a full buffer");
                 Assert.Equal(1, n.TxFullCount);
+                Assert.Equal(ring, n.TxPending);
                 full.Set();
                 Assert.True(SysPlus.WaitMsg(me, SocketEvent.TxOk, Bound, out TaskMessage m), "no TxOk after the peer resumed");
                 Assert.Equal(NetError.None, m.Param);
-                Assert.True(LibNet.Tx(me, Bound, n, data, 2000, 1000, out f));
+                Assert.True(LibNet.Tx(me, Bound, n, data, 1000 + ring, 1000, out f));
                 Assert.False(f);
                 LibNet.Close(me, Bound, n);
                 n.Release();
@@ -122,9 +132,10 @@ namespace NanoLibNet.Tests.Reliability
             SimPeer p = l.Accept(Bound);
             Assert.NotNull(p);
             Assert.True(full.Wait(Bound));
+            Assert.InRange(fullMs, 290, 300 + Slack);
             Assert.Equal(1000, p.Available);
-            byte[] got = new byte[3000];
-            Assert.True(p.ReadExactly(got, 0, 3000, Bound));
+            byte[] got = new byte[data.Length];
+            Assert.True(p.ReadExactly(got, 0, got.Length, Bound));
             Assert.Equal(data, got);
             JoinAll();
             l.Close();

@@ -30,7 +30,7 @@ namespace NanoLibNet.Tests
             }
             else
             {
-                _socket.Listen(16);
+                _socket.Listen(128); // bursts of connects (50 tasks at once) must not overflow the backlog
                 _thread = new Thread(AcceptLoop);
             }
 

@@ -3,11 +3,13 @@ using System;
 namespace NanoLibNet
 {
     /// <summary>
-    /// The one wait every blocking call makes: take the task's messages in FIFO order until the
+    /// The waits the blocking calls make: take the task's messages in FIFO order until the
     /// awaited event from this netc comes (messages taken on the way go to the task's callback,
     /// or are dropped and counted, as LuatOS <c>sysplus.waitMsg</c> does), within the deadline.
-    /// Between messages it looks at the netc itself, so an event the mailbox refused, or a close
-    /// from another task, still ends the wait.
+    /// Between messages it looks at the netc itself, so an event the mailbox refused, data a
+    /// caller read itself, or a close from another task still ends the wait. On an adapter whose
+    /// callers poll (the device), a task waiting for data or a client polls its own socket
+    /// natively, in slices, and looks at its mailbox between them.
     /// </summary>
     internal static class EventWait
     {
@@ -22,6 +24,7 @@ namespace NanoLibNet
         internal static int For(TaskContext task, NetCtrl netc, int id, ref Deadline deadline, long txMark)
         {
             Mailbox box = task.Mailbox;
+            int slice = netc.Adapter.CallerPollSliceMs;
             while (true)
             {
                 TaskMessage msg;
@@ -55,10 +58,99 @@ namespace NanoLibNet
                     return status;
                 }
 
+                if (slice > 0 && (id == SocketEvent.Event || (id == SocketEvent.OnLine && netc.IsListening)))
+                {
+                    if (deadline.Expired)
+                    {
+                        return TimedOut;
+                    }
+
+                    int ms = deadline.Slice(slice);
+                    long start = DateTime.UtcNow.Ticks;
+                    int r = netc.PollRead(ms);
+                    if (r >= 0)
+                    {
+                        deadline.Spend(start, ms, r == 1);
+                        continue;
+                    }
+
+                    // The engine reads it (or was asked to): wait for its event, a slice at most.
+                    deadline.Spend(start, ms, true);
+                    deadline.Wait(box.Signal, slice);
+                    continue;
+                }
+
                 if (!deadline.Wait(box.Signal))
                 {
                     return TimedOut;
                 }
+            }
+        }
+
+        /// <summary>
+        /// LibNet.Tx: waits until the send ring has <paramref name="need"/> bytes free (or, on an
+        /// adapter whose callers poll, the socket is writable again), or the netc's state changed.
+        /// Returns 0 (try again) or <see cref="TimedOut"/>.
+        /// </summary>
+        internal static int ForRoom(TaskContext task, NetCtrl netc, int need, ref Deadline deadline)
+        {
+            Mailbox box = task.Mailbox;
+            int slice = netc.Adapter.CallerPollSliceMs;
+            while (true)
+            {
+                TaskMessage msg;
+                while (box.TryTake(out msg))
+                {
+                    if (msg.Id == SocketEvent.TxOk && msg.Source == netc)
+                    {
+                        // The ring drained: the room is looked at below.
+                        continue;
+                    }
+
+                    task.Dispatch(msg);
+                }
+
+                int ignored;
+                netc.TakeMissed(SocketEvent.TxOk, out ignored);
+                Transport pollWrite;
+                int room = netc.RoomState(need, out pollWrite);
+                if (room == 1)
+                {
+                    return 0;
+                }
+
+                if (deadline.Expired)
+                {
+                    netc.DisarmRoom();
+                    return TimedOut;
+                }
+
+                if (room == 2)
+                {
+                    int ms = deadline.Slice(slice);
+                    long start = DateTime.UtcNow.Ticks;
+                    bool ready;
+                    try
+                    {
+                        ready = pollWrite.Poll(ms * 1000, true);
+                    }
+                    catch (Exception)
+                    {
+                        // Closed meanwhile: the state says what happened.
+                        ready = true;
+                    }
+
+                    deadline.Spend(start, ms, ready);
+                    if (ready)
+                    {
+                        return 0;
+                    }
+
+                    continue;
+                }
+
+                // The engine wakes the task when the ring has the room (or the state changes).
+                deadline.Wait(box.Signal);
             }
         }
 
@@ -80,20 +172,22 @@ namespace NanoLibNet
                 case SocketEvent.TxOk:
                     if (s == NetCtrlState.Online || s == NetCtrlState.Closing)
                     {
-                        return false;
+                        // All handed to the network (a caller, or the engine, sent the last of them).
+                        return netc.SentTotal >= txMark;
                     }
 
                     break;
 
                 case SocketEvent.Event:
+                    if (netc.RxPending > 0)
+                    {
+                        // Data is there (the engine's event may still be on its way, or a caller read it).
+                        return true;
+                    }
+
                     if (s == NetCtrlState.Online || s == NetCtrlState.Closing)
                     {
                         return false;
-                    }
-
-                    if (netc.RxPending > 0)
-                    {
-                        return true;
                     }
 
                     break;

@@ -1,4 +1,5 @@
 using System;
+using System.Runtime.CompilerServices;
 
 namespace NanoLibNet
 {
@@ -137,13 +138,17 @@ namespace NanoLibNet
             return status == NetError.None;
         }
 
-        /// <summary>Sends all of <paramref name="data"/>; see <see cref="Tx(string, int, NetCtrl, byte[], int, int, out bool)"/>.</summary>
+        /// <summary>Sends all of <paramref name="data"/>, of any size; see <see cref="Tx(string, int, NetCtrl, byte[], int, int, out bool)"/>.</summary>
         /// <param name="taskName">The calling task.</param>
-        /// <param name="timeout">Milliseconds; 0 or -1 = forever.</param>
+        /// <param name="timeout">Milliseconds for the whole call; 0 or -1 = forever.</param>
         /// <param name="netc">A connected netc.</param>
         /// <param name="data">The bytes.</param>
-        /// <param name="bufferFull">True when the data did not fit in the send buffer (nothing queued: retry later).</param>
-        /// <returns>True when sent (or when the buffer was full); false on failure or timeout.</returns>
+        /// <param name="bufferFull">True when the deadline passed before any byte could be queued (the peer is not reading): nothing was sent, retry later.</param>
+        /// <returns>True when all bytes were handed to the network, or when nothing could be queued (<paramref name="bufferFull"/>); false on failure or timeout (<see cref="NetCtrl.LastError"/>).</returns>
+        /// <exception cref="ArgumentNullException">A null argument.</exception>
+        /// <exception cref="ArgumentOutOfRangeException">Bad timeout; a UDP datagram larger than the send buffer.</exception>
+        /// <exception cref="InvalidOperationException">No such task, another thread, or a netc of another task.</exception>
+        /// <exception cref="ObjectDisposedException"><paramref name="netc"/> was released.</exception>
         public static bool Tx(string taskName, int timeout, NetCtrl netc, byte[] data, out bool bufferFull)
         {
             if (data == null)
@@ -155,46 +160,133 @@ namespace NanoLibNet
         }
 
         /// <summary>
-        /// Queues the bytes and waits until they are handed to the network (LuatOS <c>libnet.tx</c>):
-        /// failed → (false, full); buffer full → (true, true), nothing queued: wait and retry;
-        /// sent → (true, false); failure or timeout while waiting for TxOk → (false, false).
+        /// Sends all of the bytes, of any size, within the deadline (LuatOS <c>libnet.tx</c>): what
+        /// the socket takes at once goes out on the calling task's thread; the rest streams
+        /// through the send ring as room frees, so no retry loop is needed. Results:
+        /// all handed to the network → (true, false);
+        /// the deadline passed before ANY byte could be queued (the peer is not reading) →
+        /// (true, true): nothing was sent, retry later (LuatOS's "buffer full");
+        /// the deadline passed after part was queued → (false, false), <see cref="NetCtrl.LastError"/>
+        /// <see cref="NetError.Timeout"/>: the stream is cut mid-message, close the connection;
+        /// the deadline passed with all queued but not yet handed to the network → (false, false),
+        /// Timeout, and the queued bytes still go out;
+        /// the netc failed, was closed or is not connected → (false, false) with LastError.
+        /// UDP: one call is one datagram; larger than the send ring is an
+        /// <see cref="ArgumentOutOfRangeException"/>.
         /// </summary>
         /// <param name="taskName">The calling task.</param>
-        /// <param name="timeout">Milliseconds; 0 or -1 = forever.</param>
+        /// <param name="timeout">Milliseconds for the whole call; 0 or -1 = forever.</param>
         /// <param name="netc">A connected netc.</param>
         /// <param name="data">The bytes.</param>
         /// <param name="offset">Where they start.</param>
-        /// <param name="count">How many (at most the netc's send buffer).</param>
-        /// <param name="bufferFull">True when the data did not fit in the send buffer.</param>
-        /// <returns>True when sent or the buffer was full; false on failure or timeout.</returns>
+        /// <param name="count">How many (any number; UDP: at most the send buffer).</param>
+        /// <param name="bufferFull">True when the deadline passed before any byte could be queued: nothing was sent.</param>
+        /// <returns>True when all were handed to the network, or nothing could be queued (<paramref name="bufferFull"/>); false on failure or timeout.</returns>
         /// <exception cref="ArgumentNullException">A null argument.</exception>
-        /// <exception cref="ArgumentOutOfRangeException">Bad offset, count or timeout.</exception>
+        /// <exception cref="ArgumentOutOfRangeException">Bad offset, count or timeout; a UDP datagram larger than the send buffer.</exception>
         /// <exception cref="InvalidOperationException">No such task, another thread, or a netc of another task.</exception>
         /// <exception cref="ObjectDisposedException"><paramref name="netc"/> was released.</exception>
         public static bool Tx(string taskName, int timeout, NetCtrl netc, byte[] data, int offset, int count, out bool bufferFull)
         {
             TaskContext task = Enter(taskName, timeout, netc);
+            NetCtrl.CheckRange(data, offset, count);
             Deadline deadline = new Deadline(timeout);
             task.Mailbox.Purge(SocketEvent.TxOk, netc);
-            bool done;
+            bufferFull = false;
             long mark;
-            if (!netc.TxCore(data, offset, count, null, 0, out bufferFull, out done, out mark))
+            if (netc.IsUdp)
             {
-                return false;
+                if (!TxDatagram(task, netc, data, offset, count, ref deadline, out bufferFull, out mark))
+                {
+                    return false;
+                }
+
+                if (bufferFull)
+                {
+                    return true;
+                }
+            }
+            else
+            {
+                int taken = 0;
+                while (true)
+                {
+                    int n = netc.TxSome(data, offset + taken, count - taken, out mark);
+                    if (n < 0)
+                    {
+                        return false;
+                    }
+
+                    taken += n;
+                    if (taken == count)
+                    {
+                        break;
+                    }
+
+                    // Wait for room: half the ring, or what is left when less.
+                    int need = netc.TxCapacity / 2;
+                    if (count - taken < need)
+                    {
+                        need = count - taken;
+                    }
+
+                    if (EventWait.ForRoom(task, netc, need, ref deadline) == EventWait.TimedOut)
+                    {
+                        if (taken == 0)
+                        {
+                            bufferFull = true;
+                            netc.CountTxFull();
+                            return true;
+                        }
+
+                        netc.SetFailure(NetError.Timeout, "Tx: the deadline (" + timeout + " ms) passed with " + taken + " of " + count + " bytes queued: the stream is cut, close the connection");
+                        return false;
+                    }
+                }
             }
 
-            if (bufferFull)
-            {
-                return true;
-            }
-
-            if (done)
+            if (netc.SentTotal >= mark)
             {
                 return true;
             }
 
             int status = EventWait.For(task, netc, SocketEvent.TxOk, ref deadline, mark);
-            return status == NetError.None;
+            if (status == EventWait.TimedOut)
+            {
+                netc.SetFailure(NetError.Timeout, "Tx: the deadline (" + timeout + " ms) passed before all " + count + " bytes were handed to the network; the queued bytes still go out");
+                return false;
+            }
+
+            if (status != NetError.None)
+            {
+                netc.NoteFailure(status);
+                return false;
+            }
+
+            return true;
+        }
+
+        // One datagram: queued whole (or sent at once), after waiting for room for it within the deadline.
+        private static bool TxDatagram(TaskContext task, NetCtrl netc, byte[] data, int offset, int count, ref Deadline deadline, out bool bufferFull, out long mark)
+        {
+            while (true)
+            {
+                bool done;
+                if (!netc.TxCore(data, offset, count, null, 0, out bufferFull, out done, out mark))
+                {
+                    return false;
+                }
+
+                if (!bufferFull)
+                {
+                    return true;
+                }
+
+                if (EventWait.ForRoom(task, netc, count + NetCtrl.DatagramHeader, ref deadline) == EventWait.TimedOut)
+                {
+                    return true;
+                }
+            }
         }
 
         /// <summary>
@@ -259,15 +351,13 @@ namespace NanoLibNet
             Deadline deadline = new Deadline(timeout);
             task.Mailbox.Purge(SocketEvent.Closed, netc);
             bool closed;
-            if (netc.Discon(out closed) && !closed)
+            if (netc.DisconCore(out closed) && !closed)
             {
                 EventWait.For(task, netc, SocketEvent.Closed, ref deadline, 0);
             }
 
-            if (netc.State != NetCtrlState.Released)
-            {
-                netc.Close();
-            }
+            // Never throws: another task may have released the netc meanwhile (then there is nothing to close).
+            netc.CloseQuietly();
 
             // Events of the finished connection must not end the next call on this netc.
             task.Mailbox.Purge(SocketEvent.Closed, netc);
@@ -281,6 +371,8 @@ namespace NanoLibNet
             return status == EventWait.TimedOut ? NetError.Timeout : status;
         }
 
+        // Not inlined, so a stack trace shows which check of the entry failed.
+        [MethodImpl(MethodImplOptions.NoInlining)]
         private static TaskContext Enter(string taskName, int timeout, NetCtrl netc)
         {
             if (netc == null)

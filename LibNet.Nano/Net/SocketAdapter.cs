@@ -28,6 +28,7 @@ namespace NanoLibNet
         private Socket _wake;
         private int _wakePending;
         private int _sleepMs = 1;
+        private int _pollSliceMs = 50;
         private int _linkState = -1;
         private string _bindAddress;
         private IPAddress _bind;
@@ -62,6 +63,38 @@ namespace NanoLibNet
 
         /// <inheritdoc/>
         public override string Name { get { return _sweep ? "socket(poll)" : "socket(select)"; } }
+
+        /// <summary>
+        /// Poll sweep only (the device): the longest a task blocked in <c>LibNet.Wait</c>,
+        /// <c>Listen</c> or <c>Tx</c> polls its own socket natively before it looks at its mailbox
+        /// again (ms, default 50). Data, a client or room to send wakes such a task at once; a
+        /// message from another thread (<c>SysPlus.SendMsg</c>, an event of another netc of the
+        /// task) is seen at the latest this long after it came. Shorter: messages sooner, more
+        /// wake-ups while idle (one per slice per waiting task).
+        /// </summary>
+        public int PollSliceMs
+        {
+            get
+            {
+                return _pollSliceMs;
+            }
+
+            set
+            {
+                if (value < 1)
+                {
+                    throw new ArgumentOutOfRangeException("value", "the poll slice must be 1 ms or more");
+                }
+
+                _pollSliceMs = value;
+            }
+        }
+
+        /// <summary>True when the tasks of this adapter poll their own sockets (the poll sweep: the device).</summary>
+        internal bool CallerPolls { get { return _sweep; } }
+
+        /// <inheritdoc/>
+        internal override int CallerPollSliceMs { get { return _sweep ? _pollSliceMs : 0; } }
 
         /// <summary>
         /// Poll sweep only: the longest sleep between sweeps when nothing happens (ms, default 20).

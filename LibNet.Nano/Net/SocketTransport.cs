@@ -197,6 +197,15 @@ namespace NanoLibNet
             }
         }
 
+        /// <summary>
+        /// The most a caller or the engine hands a device socket in one send once
+        /// <c>Poll(0, SelectWrite)</c> said it is writable: nano's <c>Send</c> blocks until every
+        /// byte given is taken, and lwIP reports a socket writable only while more than
+        /// TCP_SNDLOWAT bytes of its send buffer are free (min(max(TCP_SND_BUF / 2, 2 MSS + 1),
+        /// TCP_SND_BUF - 1): 2,873 bytes with the ESP32 defaults), so one MSS is always taken at once.
+        /// </summary>
+        internal const int DeviceSendChunk = 1460;
+
         internal override int Send(byte[] buffer, int offset, int count)
         {
             TlsSession tls = _tls;
@@ -205,6 +214,10 @@ namespace NanoLibNet
                 return tls.Write(buffer, offset, count);
             }
 
+#if NANOFRAMEWORK_1_0
+            // Called when the socket polled writable: never more than it takes without blocking.
+            count = count < DeviceSendChunk ? count : DeviceSendChunk;
+#endif
             try
             {
                 return _socket.Send(buffer, offset, count, SocketFlags.None);
@@ -218,6 +231,70 @@ namespace NanoLibNet
 
                 throw;
             }
+        }
+
+        /// <inheritdoc/>
+        internal override bool CanSendDirect { get { return _tls == null && _socket != null; } }
+
+        /// <inheritdoc/>
+        internal override bool CanPoll { get { return _adapter.CallerPolls && _socket != null; } }
+
+        /// <inheritdoc/>
+        internal override bool CanReceiveDirect { get { return !_udp && _tls == null; } }
+
+        /// <summary>
+        /// Caller thread: sends without blocking. Desktop: the socket is non-blocking; would-block
+        /// is 0. Device: only when <c>Poll(0, SelectWrite)</c> says writable, and at most
+        /// <see cref="DeviceSendChunk"/> bytes, which lwIP then takes at once.
+        /// </summary>
+        internal override int TrySend(byte[] buffer, int offset, int count)
+        {
+            return SendNow(buffer, offset, count, null);
+        }
+
+        /// <inheritdoc/>
+        internal override int TrySendTo(byte[] buffer, int offset, int count, byte[] address, int addressLength, int port)
+        {
+            if (addressLength == 0)
+            {
+                return SendNow(buffer, offset, count, null);
+            }
+
+            return SendNow(buffer, offset, count, Target(address, addressLength, port));
+        }
+
+        private int SendNow(byte[] buffer, int offset, int count, EndPoint to)
+        {
+#if NANOFRAMEWORK_1_0
+            if (!_socket.Poll(0, SelectMode.SelectWrite))
+            {
+                return 0;
+            }
+
+            if (!_udp && count > DeviceSendChunk)
+            {
+                count = DeviceSendChunk;
+            }
+#endif
+            try
+            {
+                return to == null ? _socket.Send(buffer, offset, count, SocketFlags.None) : _socket.SendTo(buffer, offset, count, SocketFlags.None, to);
+            }
+            catch (SocketException se)
+            {
+                if (SocketErrors.IsWouldBlock(se))
+                {
+                    return 0;
+                }
+
+                throw;
+            }
+        }
+
+        /// <summary>Caller thread: waits natively for this socket only; closing it ends the wait (it throws).</summary>
+        internal override bool Poll(int microseconds, bool write)
+        {
+            return _socket.Poll(microseconds, write ? SelectMode.SelectWrite : SelectMode.SelectRead);
         }
 
         internal override int Receive(byte[] buffer, int offset, int count)
@@ -243,11 +320,11 @@ namespace NanoLibNet
             }
         }
 
-        internal override int SendTo(byte[] buffer, int offset, int count, byte[] address, int addressLength, int port)
+        // The end point of a datagram's target: built once per new target, not per datagram.
+        private EndPoint Target(byte[] address, int addressLength, int port)
         {
             if (_lastTo == null || !SameTarget(address, addressLength, port))
             {
-                // Built once per new target, not per datagram.
                 byte[] a = new byte[addressLength];
                 Array.Copy(address, a, addressLength);
                 _lastTo = new IPEndPoint(new IPAddress(a), port);
@@ -256,9 +333,15 @@ namespace NanoLibNet
                 _lastToPort = port;
             }
 
+            return _lastTo;
+        }
+
+        internal override int SendTo(byte[] buffer, int offset, int count, byte[] address, int addressLength, int port)
+        {
+            EndPoint to = Target(address, addressLength, port);
             try
             {
-                return _socket.SendTo(buffer, offset, count, SocketFlags.None, _lastTo);
+                return _socket.SendTo(buffer, offset, count, SocketFlags.None, to);
             }
             catch (SocketException se)
             {

@@ -198,6 +198,21 @@ namespace NanoLibNet
             }
         }
 
+        /// <inheritdoc/>
+        internal override bool CanSendDirect { get { return true; } }
+
+        /// <summary>Caller thread: a simulated send never blocks (it takes what the peer's window has room for), so the caller may do it at once.</summary>
+        internal override int TrySend(byte[] buffer, int offset, int count)
+        {
+            return Send(buffer, offset, count);
+        }
+
+        /// <inheritdoc/>
+        internal override int TrySendTo(byte[] buffer, int offset, int count, byte[] address, int addressLength, int port)
+        {
+            return addressLength == 0 ? Send(buffer, offset, count) : SendTo(buffer, offset, count, address, addressLength, port);
+        }
+
         internal override int Receive(byte[] buffer, int offset, int count)
         {
             lock (_net.Sync)

@@ -96,6 +96,23 @@ namespace NanoLibNet
             return (hi << 8) | ReadByte();
         }
 
+        /// <summary>Copies <paramref name="count"/> bytes that start <paramref name="skip"/> places after the head, without taking them.</summary>
+        internal void Peek(int skip, byte[] dst, int offset, int count)
+        {
+            int start = (_head + skip) % _buf.Length;
+            int first = _buf.Length - start;
+            if (first > count)
+            {
+                first = count;
+            }
+
+            Array.Copy(_buf, start, dst, offset, first);
+            if (count > first)
+            {
+                Array.Copy(_buf, 0, dst, offset + first, count - first);
+            }
+        }
+
         /// <summary>The byte <paramref name="index"/> places after the head, without taking it.</summary>
         internal int PeekByte(int index)
         {

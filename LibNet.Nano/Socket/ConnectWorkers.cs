@@ -1,24 +1,24 @@
+using System;
 using System.Threading;
 
 namespace NanoLibNet
 {
     /// <summary>
-    /// The small pool that runs an adapter's natively blocking operations (DNS, connect, TLS
-    /// handshake): at most <see cref="MaxThreads"/> threads, created on demand, each ending when
-    /// the queue is empty. Neither the engine nor a task ever blocks in such a call; a task's
-    /// deadline is enforced by closing the socket, which wakes the worker.
-    /// The queue is a fixed ring: when it is full, a connect fails at once with <see cref="NetError.Busy"/>.
+    /// The threads that run an adapter's natively blocking operations (DNS, connect, TLS
+    /// handshake): one per operation in flight, made when it starts and ended when it ends, so no
+    /// connect ever waits behind another (a dead host holds only its own worker). Bounded by the
+    /// netcs that exist: a netc runs at most one connect of its own, plus an earlier one of it
+    /// whose uncancellable call (a name lookup) has not returned yet; a TLS listener at most
+    /// <see cref="NetCtrl.AcceptBacklog"/> client handshakes. Neither the engine nor a task ever
+    /// blocks in such a call; a task's deadline is enforced by closing the socket, which wakes
+    /// the worker (a name lookup ends on its own, with its result thrown away).
     /// </summary>
     internal sealed class ConnectWorkers
     {
-        internal const int MaxThreads = 2;
-        internal const int QueueCapacity = 32;
-
         private readonly SocketEngine _engine;
-        private readonly NetCtrl[] _queue = new NetCtrl[QueueCapacity];
-        private int _head;
-        private int _count;
+        private readonly object _lock = new object();
         private int _threads;
+        private int _peak;
 
         internal ConnectWorkers(SocketEngine engine)
         {
@@ -26,57 +26,54 @@ namespace NanoLibNet
         }
 
         /// <summary>Worker threads alive now.</summary>
-        internal int Threads { get { lock (_queue) { return _threads; } } }
+        internal int Threads { get { lock (_lock) { return _threads; } } }
 
-        /// <summary>Queues a connect; false when the queue is full.</summary>
-        internal bool Enqueue(NetCtrl netc)
+        /// <summary>Most worker threads alive at once since the adapter was made.</summary>
+        internal int Peak { get { lock (_lock) { return _peak; } } }
+
+        /// <summary>Starts the connect of <paramref name="netc"/> on <paramref name="transport"/> (connection <paramref name="epoch"/>); false when no thread could be made.</summary>
+        internal bool StartConnect(NetCtrl netc, Transport transport, int epoch)
         {
-            bool start = false;
-            lock (_queue)
-            {
-                if (_count == _queue.Length)
-                {
-                    return false;
-                }
-
-                _queue[(_head + _count) % _queue.Length] = netc;
-                _count++;
-                if (_threads < MaxThreads && _threads < _count)
-                {
-                    _threads++;
-                    start = true;
-                }
-            }
-
-            if (start)
-            {
-                _engine.MarkBusy();
-                new Thread(Run).Start();
-            }
-
-            return true;
+            return Start(new ConnectJob(this, netc, transport, epoch, false));
         }
 
-        private void Run()
+        /// <summary>Starts the TLS handshake of a client <paramref name="listener"/> accepted; false when no thread could be made.</summary>
+        internal bool StartHandshake(NetCtrl listener, Transport client)
         {
-            while (true)
+            return Start(new ConnectJob(this, listener, client, 0, true));
+        }
+
+        private bool Start(ConnectJob job)
+        {
+            lock (_lock)
             {
-                NetCtrl netc;
-                lock (_queue)
+                _threads++;
+                if (_threads > _peak)
                 {
-                    if (_count == 0)
-                    {
-                        _threads--;
-                        break;
-                    }
-
-                    netc = _queue[_head];
-                    _queue[_head] = null;
-                    _head = (_head + 1) % _queue.Length;
-                    _count--;
+                    _peak = _threads;
                 }
+            }
 
-                netc.RunConnect();
+            _engine.MarkBusy();
+            try
+            {
+                new Thread(job.Run).Start();
+                return true;
+            }
+            catch (Exception)
+            {
+                // Out of memory for a thread: the caller fails the operation (Busy).
+                Ended();
+                return false;
+            }
+        }
+
+        /// <summary>A worker's operation returned: its thread ends.</summary>
+        internal void Ended()
+        {
+            lock (_lock)
+            {
+                _threads--;
             }
 
             _engine.CheckIdle();

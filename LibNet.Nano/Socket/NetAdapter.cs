@@ -6,8 +6,8 @@ namespace NanoLibNet
     /// <summary>
     /// A network a <see cref="NetCtrl"/> runs on (LuatOS network adapter). Each adapter has one
     /// engine thread that drives all its sockets (started with the first <see cref="NetCtrl"/>,
-    /// ended with the last) and at most two connect workers for the operations that block
-    /// natively (DNS, connect, TLS handshake). Adapters in this library:
+    /// ended with the last) and a connect worker per operation that blocks natively (DNS,
+    /// connect, TLS handshake) while it runs. Adapters in this library:
     /// <c>SocketAdapter</c> (System.Net sockets: the device and desktop .NET) and
     /// <c>SimulatedAdapter</c> (an in-memory network with fault injection).
     /// </summary>
@@ -78,7 +78,7 @@ namespace NanoLibNet
         /// <summary>Native sockets open now (connections, listeners and accepted clients not yet handed out).</summary>
         public int OpenHandles { get { return _openHandles; } }
 
-        /// <summary>Threads this adapter runs now: its engine (0 or 1) plus busy connect workers.</summary>
+        /// <summary>Threads this adapter runs now: its engine (0 or 1) plus its connect workers (one per connect or TLS accept under way).</summary>
         public int ThreadCount { get { return Engine.ThreadCount; } }
 
         /// <summary>
@@ -132,6 +132,13 @@ namespace NanoLibNet
         internal virtual void EngineStopped()
         {
         }
+
+        /// <summary>
+        /// The longest a task blocked in <c>LibNet.Wait</c>, <c>Listen</c> or <c>Tx</c> polls its
+        /// own socket natively before it looks at its mailbox again (ms); 0 = the tasks of this
+        /// adapter do not poll (they wait for the engine's events).
+        /// </summary>
+        internal virtual int CallerPollSliceMs { get { return 0; } }
 
         /// <summary>Maps a failure thrown by a transport to a <see cref="NetError"/> code.</summary>
         internal abstract int MapError(Exception ex);

@@ -1,93 +1,41 @@
 using System;
-using System.Threading;
 
 namespace NanoLibNet
 {
-    // The core's side of a netc (lwIP api_msg.c): what the engine thread and the connect
-    // workers do to it, and how its events reach the owner. Events are coalesced per kind (one
-    // pending bit each, cleared when the message leaves the mailbox); an event the mailbox
-    // refuses is remembered (a "missed" bit) and the owner woken anyway, so it is delayed,
-    // never lost. Closed and failures are also sticky in State. (A // comment, not ///: the
-    // public summary of NetCtrl is the one in NetCtrl.cs; the XML docs keep only one part's.)
-    public sealed partial class NetCtrl : IMessageSource
+    // The core's side of a netc (lwIP api_msg.c): what the engine thread does to it: requests,
+    // interest, bytes between the socket and the fixed rings, accepting, and the end of a
+    // connection. A receive or a ring send runs outside the lock; _rxBusy / _txBusy say one is
+    // under way, so the caller's side (NetCtrl.Direct.cs), which may do the same work at once,
+    // never overlaps it. (A // comment: the public summary of NetCtrl is the one in NetCtrl.cs.)
+    public sealed partial class NetCtrl
     {
         private int _requests;
         private bool _eventArmed;
         private bool _linkArmed;
-        private int _pending;
-        private int _missed;
-        private readonly int[] _missedStatus = new int[5];
         private int _closeReason;
         private bool _rxStalled;
 
-        // Bumped by every Close and every new connection: events of an ending connection whose
-        // netc was closed (or reconnected) meanwhile are not posted (Close promises none follows).
+        // Bumped by every Close, abort and new connection (NewEpochLocked): events of an ended
+        // connection are not posted (Close promises none follows), a stale connect finds itself.
         private int _epoch;
         private Transport[] _acceptQueue;
         private int _acceptCount;
-        private Transport[] _handshakes;
-        private bool[] _handshakeStarted;
-        private int _handshakeCount;
 
+        // The transport a receive is under way on, outside the lock (the engine's, or a caller
+        // polling it natively and then reading): nobody else receives meanwhile. Null = none.
+        private Transport _rxBusy;
+
+        // The engine sends a ring segment outside the lock: a caller must not send the ring too.
+        private bool _txBusy;
+
+        // Bytes of free send ring a LibNet.Tx waits for (0 = none waits): the engine wakes it then.
+        private int _txRoomNeed;
+
+        // Queued and sent byte counts of the current connection: LibNet.Tx waits until the sent
+        // count reaches the queued count its bytes made (its mark). Both restart at each new
+        // connection, so bytes an ended connection dropped can never hold up the next one.
         private long _queuedTotal;
         private long _sentTotal;
-        private long _bytesIn;
-        private long _bytesOut;
-        private long _bytesDropped;
-        private int _eventsPosted;
-        private int _eventsCoalesced;
-        private int _eventsRefused;
-        private int _datagramsDropped;
-        private int _datagramsTruncated;
-        private int _txFullCount;
-        private int _acceptFailures;
-        private int _lastAcceptError;
-        private string _lastAcceptErrorMessage;
-
-        /// <summary>Bytes received into the receive ring since creation.</summary>
-        public long BytesIn { get { return _bytesIn; } }
-
-        /// <summary>Bytes handed to the network since creation.</summary>
-        public long BytesOut { get { return _bytesOut; } }
-
-        /// <summary>Queued or received bytes thrown away by a close or a failure (unsent plus unread).</summary>
-        public long BytesDropped { get { return _bytesDropped; } }
-
-        /// <summary>Events queued in the owner's mailbox (or given to the callback).</summary>
-        public int EventsPosted { get { return _eventsPosted; } }
-
-        /// <summary>Events not queued because one of the same kind was still unread.</summary>
-        public int EventsCoalesced { get { return _eventsCoalesced; } }
-
-        /// <summary>Events the owner's mailbox refused (full); each is still seen by the blocking calls.</summary>
-        public int EventsRefused { get { return _eventsRefused; } }
-
-        /// <summary>Datagrams dropped because the receive ring had no room for them.</summary>
-        public int DatagramsDropped { get { return _datagramsDropped; } }
-
-        /// <summary>Datagrams cut because the caller's buffer was shorter.</summary>
-        public int DatagramsTruncated { get { return _datagramsTruncated; } }
-
-        /// <summary>Tx calls that found the send ring full.</summary>
-        public int TxFullCount { get { return _txFullCount; } }
-
-        /// <summary>Clients a listener lost: they left before they were taken, or (TLS) their handshake failed or timed out.</summary>
-        public int AcceptFailures { get { return _acceptFailures; } }
-
-        /// <summary>Why the last client of this listener was refused (a <see cref="NetError"/> code; TLS handshake), 0 = none yet.</summary>
-        public int LastAcceptError { get { return _lastAcceptError; } }
-
-        /// <summary>The last refused client's failure in words, or null.</summary>
-        public string LastAcceptErrorMessage { get { return _lastAcceptErrorMessage; } }
-
-        /// <summary>Bytes waiting in the receive ring.</summary>
-        public int RxPending { get { lock (Sync) { return _rx == null ? 0 : _rx.Count; } } }
-
-        /// <summary>Bytes waiting in the send ring.</summary>
-        public int TxPending { get { lock (Sync) { return _tx == null ? 0 : _tx.Count; } } }
-
-        /// <summary>Clients waiting to be accepted.</summary>
-        public int AcceptPending { get { lock (Sync) { return _acceptCount; } } }
 
         internal bool IsListening { get { return _state == NetCtrlState.Listening; } }
 
@@ -103,6 +51,7 @@ namespace NanoLibNet
             _lastErrorMessage = message;
         }
 
+        /// <summary>Sync held: a new connection (Connect, Listen) starts from empty rings and counters.</summary>
         private void ResetConnection()
         {
             _rx.Clear();
@@ -111,7 +60,10 @@ namespace NanoLibNet
             _closeReason = 0;
             _rxStalled = false;
             _requests = 0;
-            _epoch++;
+            _queuedTotal = 0;
+            _sentTotal = 0;
+            _txRoomNeed = 0;
+            NewEpochLocked();
         }
 
         internal void AddRequest(int bit)
@@ -122,243 +74,6 @@ namespace NanoLibNet
             }
 
             _engine.Request();
-        }
-
-        // ---- events -------------------------------------------------------------------------
-
-        private static int Bit(int id)
-        {
-            return 1 << (id - SocketEvent.Link);
-        }
-
-        /// <summary>Posts an event to the owner (coalesced) or calls the callback.</summary>
-        internal void Raise(int id, int status)
-        {
-            MessageHandler cb = _callback;
-            if (cb != null)
-            {
-                Interlocked.Increment(ref _eventsPosted);
-                cb(new TaskMessage(id, status, this, null));
-                return;
-            }
-
-            TaskContext owner = _owner;
-            if (owner == null)
-            {
-                return;
-            }
-
-            int bit = Bit(id);
-            lock (Sync)
-            {
-                if ((_pending & bit) != 0)
-                {
-                    _eventsCoalesced++;
-                    return;
-                }
-
-                _pending |= bit;
-            }
-
-            if (owner.Mailbox.Post(id, status, this, null))
-            {
-                Interlocked.Increment(ref _eventsPosted);
-                return;
-            }
-
-            lock (Sync)
-            {
-                _pending &= ~bit;
-                _missed |= bit;
-                _missedStatus[id - SocketEvent.Link] = status;
-                _eventsRefused++;
-            }
-
-            owner.Mailbox.Wake();
-        }
-
-        /// <summary>The mailbox let go of one of our messages: the next of that kind may be queued.</summary>
-        void IMessageSource.OnMessageTaken(int id)
-        {
-            int k = id - SocketEvent.Link;
-            if (k < 0 || k > 4)
-            {
-                return;
-            }
-
-            lock (Sync)
-            {
-                _pending &= ~(1 << k);
-            }
-        }
-
-        /// <summary>Takes a refused event of this kind, if one is remembered.</summary>
-        internal bool TakeMissed(int id, out int status)
-        {
-            int bit = Bit(id);
-            lock (Sync)
-            {
-                if ((_missed & bit) == 0)
-                {
-                    status = 0;
-                    return false;
-                }
-
-                _missed &= ~bit;
-                status = _missedStatus[id - SocketEvent.Link];
-                return true;
-            }
-        }
-
-        // ---- link ---------------------------------------------------------------------------
-
-        internal void OnLinkChanged(bool up)
-        {
-            bool raise;
-            NetCtrlState s;
-            lock (Sync)
-            {
-                raise = _linkArmed;
-                _linkArmed = false;
-                s = _state;
-            }
-
-            if (raise)
-            {
-                Raise(SocketEvent.Link, up ? NetError.None : NetError.LinkDown);
-            }
-
-            if (!up)
-            {
-                if (s == NetCtrlState.Connecting)
-                {
-                    Abort(NetError.LinkDown, "the network link went down", true);
-                }
-                else if (s == NetCtrlState.Online || s == NetCtrlState.Listening || s == NetCtrlState.Closing)
-                {
-                    AddRequest(NetRequest.LinkDown);
-                }
-            }
-        }
-
-        // ---- connect (worker thread) --------------------------------------------------------
-
-        /// <summary>Worker: runs the blocking connect; reports OnLine unless the connect was aborted meanwhile.</summary>
-        internal void RunConnect()
-        {
-            Transport t;
-            string host;
-            int port;
-            bool listening;
-            lock (Sync)
-            {
-                // A listener's job is the handshake of one accepted client.
-                listening = _state == NetCtrlState.Listening;
-                if (!listening && (_state != NetCtrlState.Connecting || Transport == null))
-                {
-                    return;
-                }
-
-                t = Transport;
-                host = _host;
-                port = _port;
-            }
-
-            if (listening)
-            {
-                RunAcceptHandshake();
-                return;
-            }
-
-            int code = NetError.None;
-            string message = null;
-            try
-            {
-                t.Connect(host, port, this);
-            }
-            catch (Exception ex)
-            {
-                code = _adapter.MapError(ex);
-                if (code == NetError.None)
-                {
-                    code = NetError.Failed;
-                }
-
-                message = ex.Message;
-            }
-
-            bool report;
-            lock (Sync)
-            {
-                report = _state == NetCtrlState.Connecting && Transport == t;
-                if (report)
-                {
-                    if (code == NetError.None)
-                    {
-                        _state = NetCtrlState.Online;
-                    }
-                    else
-                    {
-                        _state = NetCtrlState.Error;
-                        Transport = null;
-                        SetError(code, message);
-                    }
-                }
-            }
-
-            if (!report || code != NetError.None)
-            {
-                // Aborted (deadline, Close, link down): the abort already closed it and reported.
-                t.Close();
-            }
-
-            if (report)
-            {
-                Raise(SocketEvent.OnLine, code);
-                if (code == NetError.None)
-                {
-                    _engine.Request();
-                }
-            }
-        }
-
-        /// <summary>Aborts a connect under way: the socket is closed, which wakes the worker.</summary>
-        internal void Abort(int code, string message, bool raise)
-        {
-            Transport t;
-            lock (Sync)
-            {
-                if (_state != NetCtrlState.Connecting)
-                {
-                    return;
-                }
-
-                t = Transport;
-                Transport = null;
-                _state = NetCtrlState.Error;
-                SetError(code, message);
-            }
-
-            if (t != null)
-            {
-                t.Close();
-            }
-
-            if (raise)
-            {
-                Raise(SocketEvent.OnLine, code);
-            }
-
-            WakeOwner();
-        }
-
-        private void WakeOwner()
-        {
-            TaskContext owner = _owner;
-            if (owner != null)
-            {
-                owner.Mailbox.Wake();
-            }
         }
 
         // ---- close --------------------------------------------------------------------------
@@ -380,7 +95,7 @@ namespace NanoLibNet
                 t = Transport;
                 Transport = null;
                 _state = final;
-                _epoch++;
+                NewEpochLocked();
                 if (wasActive)
                 {
                     _closeReason = NetError.Aborted;
@@ -394,6 +109,7 @@ namespace NanoLibNet
                 }
 
                 _eventArmed = false;
+                _txRoomNeed = 0;
                 if (_acceptCount > 0)
                 {
                     waiting = _acceptQueue;
@@ -401,14 +117,7 @@ namespace NanoLibNet
                     _acceptCount = 0;
                 }
 
-                for (int i = 0; i < _handshakeCount; i++)
-                {
-                    // Closing wakes the worker that handshakes it; not finding it here, that worker drops it.
-                    _handshakes[i].Close();
-                    _handshakes[i] = null;
-                }
-
-                _handshakeCount = 0;
+                DropHandshakesLocked();
             }
 
             if (t != null)
@@ -432,9 +141,13 @@ namespace NanoLibNet
 
         // ---- engine thread --------------------------------------------------------------------
 
-        /// <summary>Engine: acts on the request bits tasks left.</summary>
-        internal void ProcessRequests()
+        /// <summary>
+        /// Engine: delivers what other threads raised, then acts on the request bits tasks left.
+        /// Returns the transport to read now (a caller saw it readable, <see cref="NetRequest.ReadNow"/>), or null.
+        /// </summary>
+        internal Transport ProcessRequests()
         {
+            DeliverOutbox();
             int r;
             Transport t;
             bool finish = false;
@@ -443,7 +156,7 @@ namespace NanoLibNet
                 r = _requests;
                 _requests = 0;
                 t = Transport;
-                if (t != null && (r & NetRequest.Discon) != 0 && _state == NetCtrlState.Closing && _tx.Count == 0)
+                if (t != null && (r & NetRequest.Discon) != 0 && _state == NetCtrlState.Closing && _tx.Count == 0 && !_txBusy)
                 {
                     finish = true;
                 }
@@ -451,19 +164,22 @@ namespace NanoLibNet
 
             if (t == null)
             {
-                return;
+                return null;
             }
 
             if ((r & NetRequest.LinkDown) != 0)
             {
                 Fail(t, NetError.LinkDown, "the network link went down");
-                return;
+                return null;
             }
 
             if (finish)
             {
                 FinishClose(t);
+                return null;
             }
+
+            return (r & NetRequest.ReadNow) != 0 ? t : null;
         }
 
         /// <summary>Engine: sets what this netc's socket waits for; null when nothing.</summary>
@@ -481,7 +197,7 @@ namespace NanoLibNet
                 switch (_state)
                 {
                     case NetCtrlState.Listening:
-                        if (_acceptCount + _handshakeCount < AcceptBacklog)
+                        if (_rxBusy == null && _acceptCount + _handshakeCount < AcceptBacklog)
                         {
                             interest = Transport.ReadyRead;
                         }
@@ -492,8 +208,9 @@ namespace NanoLibNet
                     case NetCtrlState.Closing:
                         bool room = _udp ? _rx.Free >= DatagramHeader + MaxDatagram() : _rx.Free > 0;
                         _rxStalled = !room;
-                        if (room)
+                        if (room && _rxBusy == null)
                         {
+                            // (A caller polling the socket itself is left alone: it reads what comes.)
                             interest |= Transport.ReadyRead;
                         }
 
@@ -517,7 +234,7 @@ namespace NanoLibNet
             return ring < 1472 ? ring : 1472;
         }
 
-        /// <summary>Engine: the listener is readable: take one client into the accept queue.</summary>
+        /// <summary>Engine: the listener is readable: take one client into the accept queue (TLS: after its handshake).</summary>
         internal void AcceptOne(Transport listener)
         {
             Transport c;
@@ -542,6 +259,7 @@ namespace NanoLibNet
             }
 
             bool handshake = c.NeedsHandshake;
+            int epoch;
             lock (Sync)
             {
                 if (Transport != listener || _state != NetCtrlState.Listening)
@@ -550,113 +268,22 @@ namespace NanoLibNet
                     return;
                 }
 
+                epoch = _epoch;
                 if (!handshake)
                 {
                     _acceptQueue[_acceptCount++] = c;
                 }
-                else
-                {
-                    // TLS: the client waits for its handshake on a worker, off the engine; it
-                    // reaches the accept queue (and OnLine is raised) only once that succeeded.
-                    if (_handshakes == null)
-                    {
-                        _handshakes = new Transport[AcceptBacklog];
-                        _handshakeStarted = new bool[AcceptBacklog];
-                    }
-
-                    _handshakeStarted[_handshakeCount] = false;
-                    _handshakes[_handshakeCount++] = c;
-                }
             }
 
-            if (!handshake)
+            if (handshake)
             {
-                Raise(SocketEvent.OnLine, NetError.None);
-            }
-            else if (!_engine.Workers.Enqueue(this))
-            {
-                EndHandshake(c, false);
-            }
-        }
-
-        /// <summary>Worker: runs the handshake of one accepted client; queues it for Accept when it succeeded.</summary>
-        private void RunAcceptHandshake()
-        {
-            Transport c = null;
-            lock (Sync)
-            {
-                for (int i = 0; i < _handshakeCount; i++)
-                {
-                    if (!_handshakeStarted[i])
-                    {
-                        _handshakeStarted[i] = true;
-                        c = _handshakes[i];
-                        break;
-                    }
-                }
-            }
-
-            if (c == null)
-            {
-                return;
-            }
-
-            bool ok = true;
-            try
-            {
-                c.Handshake();
-            }
-            catch (Exception ex)
-            {
-                ok = false;
-                lock (Sync)
-                {
-                    _lastAcceptError = _adapter.MapError(ex);
-                    _lastAcceptErrorMessage = ex.Message;
-                }
-            }
-
-            EndHandshake(c, ok);
-        }
-
-        // Takes a client out of the handshakes; into the accept queue if it succeeded and the listener still listens.
-        private void EndHandshake(Transport c, bool ok)
-        {
-            bool queued = false;
-            lock (Sync)
-            {
-                bool found = false;
-                for (int i = 0; i < _handshakeCount; i++)
-                {
-                    if (_handshakes[i] == c)
-                    {
-                        _handshakes[i] = _handshakes[_handshakeCount - 1];
-                        _handshakeStarted[i] = _handshakeStarted[_handshakeCount - 1];
-                        _handshakes[--_handshakeCount] = null;
-                        found = true;
-                        break;
-                    }
-                }
-
-                if (found && ok && _state == NetCtrlState.Listening && Transport != null)
-                {
-                    _acceptQueue[_acceptCount++] = c;
-                    queued = true;
-                }
-                else if (found)
-                {
-                    _acceptFailures++;
-                }
-            }
-
-            if (queued)
-            {
-                Raise(SocketEvent.OnLine, NetError.None);
-                _engine.Request();
+                // The client waits for its handshake on a worker, off the engine; it reaches the
+                // accept queue (and OnLine is raised) only once that succeeded.
+                StartHandshake(c);
             }
             else
             {
-                c.Close();
+                RaiseFor(epoch, SocketEvent.OnLine, NetError.None);
             }
         }
 
@@ -667,23 +294,70 @@ namespace NanoLibNet
             int len;
             lock (Sync)
             {
-                if (Transport != t)
+                if (Transport != t || _rxBusy != null)
                 {
                     return;
                 }
 
                 len = _rx.WritableSegment(out offset);
+                if (len == 0)
+                {
+                    return;
+                }
+
+                _rxBusy = t;
             }
 
-            if (len == 0)
+            int got = -1;
+            try
             {
-                return;
+                got = t.Receive(_rx.Buffer, offset, len);
             }
-
-            int got = t.Receive(_rx.Buffer, offset, len);
-            if (got < 0)
+            finally
             {
-                return;
+                // A failure is thrown on to the engine (Fail); the receive is over either way.
+                CommitReceive(t, got, false);
+            }
+        }
+
+        /// <summary>
+        /// After a receive into the ring (engine or caller): frees the receive, counts the bytes,
+        /// and raises Event to an armed engine-side waiter; a caller that read the bytes itself
+        /// needs no event and takes the arm back. <paramref name="got"/>: bytes, 0 = the peer
+        /// closed, -1 = nothing after all (or the receive failed).
+        /// </summary>
+        private void CommitReceive(Transport t, int got, bool byCaller)
+        {
+            bool raise = false;
+            int epoch;
+            lock (Sync)
+            {
+                if (_rxBusy == t)
+                {
+                    _rxBusy = null;
+                }
+
+                if (Transport != t || got < 0)
+                {
+                    return;
+                }
+
+                epoch = _epoch;
+                if (got > 0)
+                {
+                    _rx.Commit(got);
+                    _bytesIn += got;
+                    raise = _eventArmed && !byCaller;
+                    if (byCaller)
+                    {
+                        _eventArmed = false;
+                    }
+                }
+                else if (byCaller)
+                {
+                    // The caller saw the end itself: it needs no Event for it (Closed still follows).
+                    _eventArmed = false;
+                }
             }
 
             if (got == 0)
@@ -692,23 +366,9 @@ namespace NanoLibNet
                 return;
             }
 
-            bool raise;
-            lock (Sync)
-            {
-                if (Transport != t)
-                {
-                    return;
-                }
-
-                _rx.Commit(got);
-                _bytesIn += got;
-                raise = _eventArmed;
-                _eventArmed = false;
-            }
-
             if (raise)
             {
-                Raise(SocketEvent.Event, NetError.None);
+                RaiseFor(epoch, SocketEvent.Event, NetError.None);
             }
         }
 
@@ -719,48 +379,71 @@ namespace NanoLibNet
             int len;
             lock (Sync)
             {
-                if (Transport != t)
+                if (Transport != t || _txBusy)
                 {
                     return;
                 }
 
                 len = _tx.ReadableSegment(out offset);
+                if (len == 0)
+                {
+                    return;
+                }
+
+                _txBusy = true;
             }
 
-            if (len == 0)
+            int sent = 0;
+            try
             {
-                return;
+                sent = t.Send(_tx.Buffer, offset, len);
             }
-
-            int sent = t.Send(_tx.Buffer, offset, len);
-            AfterSend(t, sent);
+            finally
+            {
+                AfterSend(t, sent, sent);
+            }
         }
 
-        private void AfterSend(Transport t, int sent)
+        /// <summary>
+        /// After the engine sent from the ring: <paramref name="taken"/> bytes leave the ring,
+        /// <paramref name="sent"/> payload bytes count as sent; TxOk when the ring drained, a
+        /// waiting LibNet.Tx woken when it has room, a graceful close finished.
+        /// </summary>
+        private void AfterSend(Transport t, int taken, int sent)
         {
             bool drained;
             bool finish;
+            bool room = false;
+            int epoch;
             lock (Sync)
             {
+                _txBusy = false;
                 if (Transport != t)
                 {
                     return;
                 }
 
-                if (!_udp)
-                {
-                    _tx.Skip(sent);
-                }
-
+                epoch = _epoch;
+                _tx.Skip(taken);
                 _sentTotal += sent;
                 _bytesOut += sent;
-                drained = _tx.Count == 0;
-                finish = drained && _state == NetCtrlState.Closing;
+                drained = taken > 0 && _tx.Count == 0;
+                finish = _tx.Count == 0 && _state == NetCtrlState.Closing;
+                if (_txRoomNeed > 0 && _tx.Free >= _txRoomNeed)
+                {
+                    _txRoomNeed = 0;
+                    room = true;
+                }
             }
 
             if (drained)
             {
-                Raise(SocketEvent.TxOk, NetError.None);
+                RaiseFor(epoch, SocketEvent.TxOk, NetError.None);
+            }
+
+            if (room)
+            {
+                WakeOwner();
             }
 
             if (finish)
@@ -777,7 +460,7 @@ namespace NanoLibNet
             int cap;
             lock (Sync)
             {
-                if (Transport != t)
+                if (Transport != t || _rxBusy != null)
                 {
                     return;
                 }
@@ -792,6 +475,7 @@ namespace NanoLibNet
             }
 
             bool raise;
+            int epoch;
             lock (Sync)
             {
                 if (Transport != t)
@@ -805,6 +489,7 @@ namespace NanoLibNet
                     return;
                 }
 
+                epoch = _epoch;
                 _rx.WriteUInt16(got);
                 _rx.WriteUInt16(port);
                 _rx.WriteByte(alen);
@@ -821,11 +506,15 @@ namespace NanoLibNet
 
             if (raise)
             {
-                Raise(SocketEvent.Event, NetError.None);
+                RaiseFor(epoch, SocketEvent.Event, NetError.None);
             }
         }
 
-        /// <summary>Engine: sends the oldest queued datagram (to its address, or the connected peer).</summary>
+        /// <summary>
+        /// Engine: sends the oldest queued datagram (to its address, or the connected peer). It
+        /// leaves the ring only once the network took it: a datagram the socket cannot take now
+        /// (would block) stays queued for the next writable turn, never lost silently.
+        /// </summary>
         internal void SendDatagram(Transport t, byte[] scratch, byte[] address)
         {
             int len;
@@ -833,36 +522,48 @@ namespace NanoLibNet
             int alen;
             lock (Sync)
             {
-                if (Transport != t || _tx.Count == 0)
+                if (Transport != t || _tx.Count == 0 || _txBusy)
                 {
                     return;
                 }
 
-                len = (_tx.PeekByte(0) << 8) | _tx.PeekByte(1);
-                port = (_tx.PeekByte(2) << 8) | _tx.PeekByte(3);
-                alen = _tx.PeekByte(4);
-                for (int i = 0; i < 16; i++)
-                {
-                    address[i] = (byte)_tx.PeekByte(5 + i);
-                }
-
-                _tx.Skip(DatagramHeader);
-                _tx.Read(scratch, 0, len);
+                len = PeekDatagramLocked(scratch, address, out alen, out port);
+                _txBusy = true;
             }
 
-            // The record left the ring before the send: a failed datagram is not retried (UDP),
-            // and the failure is reported through Fail like any other.
-            int sent = alen == 0 ? t.Send(scratch, 0, len) : t.SendTo(scratch, 0, len, address, alen, port);
-            AfterSend(t, sent);
+            int sent = 0;
+            try
+            {
+                sent = alen == 0 ? t.Send(scratch, 0, len) : t.SendTo(scratch, 0, len, address, alen, port);
+            }
+            finally
+            {
+                AfterSend(t, sent > 0 ? DatagramHeader + len : 0, sent);
+            }
         }
 
-        /// <summary>Engine: the peer closed (end of stream).</summary>
+        /// <summary>Sync held: copies the oldest datagram record's payload and target out of the send ring, leaving it there; returns its length.</summary>
+        private int PeekDatagramLocked(byte[] payload, byte[] address, out int alen, out int port)
+        {
+            int len = (_tx.PeekByte(0) << 8) | _tx.PeekByte(1);
+            port = (_tx.PeekByte(2) << 8) | _tx.PeekByte(3);
+            alen = _tx.PeekByte(4);
+            for (int i = 0; i < 16; i++)
+            {
+                address[i] = (byte)_tx.PeekByte(5 + i);
+            }
+
+            _tx.Peek(DatagramHeader, payload, 0, len);
+            return len;
+        }
+
+        /// <summary>Engine (or the caller that found it): the peer closed (end of stream).</summary>
         private void PeerClosed(Transport t)
         {
             EndConnection(t, NetCtrlState.Closed, NetError.None, null);
         }
 
-        /// <summary>Engine (or a worker): the connection failed.</summary>
+        /// <summary>Engine (or the caller whose direct send or receive failed): the connection failed.</summary>
         internal void Fail(Transport t, int code, string message)
         {
             if (code == NetError.None)
@@ -923,6 +624,8 @@ namespace NanoLibNet
                     _bytesDropped += _tx.Count;
                     _tx.Clear();
                 }
+
+                _txRoomNeed = 0;
             }
 
             if (armed)
@@ -942,31 +645,6 @@ namespace NanoLibNet
 
             RaiseFor(epoch, SocketEvent.Closed, code);
             WakeOwner();
-        }
-
-        /// <summary>
-        /// Raises an event of the connection <paramref name="epoch"/> unless the netc was closed or
-        /// reconnected since: a task that saw the state change (LibNet.Close) has already closed it
-        /// and purged its mailbox, and a late post would reach its next call. For a task the check
-        /// and the post are one step under the lock; a callback runs outside it.
-        /// </summary>
-        private void RaiseFor(int epoch, int id, int status)
-        {
-            lock (Sync)
-            {
-                if (_epoch != epoch)
-                {
-                    return;
-                }
-
-                if (_callback == null)
-                {
-                    Raise(id, status);
-                    return;
-                }
-            }
-
-            Raise(id, status);
         }
     }
 }

@@ -95,8 +95,16 @@ namespace NanoLibNet
 
             TaskContext owner = RequireTask(taskName);
             NetCtrl netc = new NetCtrl(adapter, owner, null);
-            owner.Own(netc);
+
+            // Registered first, owned second: the task's release of it (Unregister) always comes after.
             adapter.Engine.Register(netc);
+            if (!owner.Own(netc))
+            {
+                // The task ended between the look-up and now: nobody would ever release the netc.
+                adapter.Engine.Unregister(netc);
+                throw new InvalidOperationException("task '" + taskName + "' has ended");
+            }
+
             return netc;
         }
 
@@ -332,8 +340,8 @@ namespace NanoLibNet
         /// <summary>
         /// Starts connecting to <paramref name="host"/>:<paramref name="port"/> (LuatOS
         /// <c>socket.connect</c>): an IP literal or a DNS name; TCP, TLS (done after the
-        /// handshake) or UDP (sets the default peer). DNS, connect and handshake run on the
-        /// adapter's connect worker; <see cref="SocketEvent.OnLine"/> follows with the status.
+        /// handshake) or UDP (sets the default peer). DNS, connect and handshake run on a
+        /// connect worker of their own (no connect waits behind another); <see cref="SocketEvent.OnLine"/> follows with the status.
         /// A closed or failed netc may connect again.
         /// </summary>
         /// <param name="host">IP literal or host name.</param>
@@ -353,6 +361,8 @@ namespace NanoLibNet
 
             CheckPort(port, "port");
             connected = false;
+            Transport t;
+            int epoch;
             lock (Sync)
             {
                 ThrowIfReleased();
@@ -365,15 +375,16 @@ namespace NanoLibNet
                 ResetConnection();
                 _host = host;
                 _port = port;
-                Transport t = _adapter.NewTransport(this);
+                t = _adapter.NewTransport(this);
                 t.Owner = this;
                 Transport = t;
                 _state = NetCtrlState.Connecting;
+                epoch = _epoch;
             }
 
-            if (!_engine.Workers.Enqueue(this))
+            if (!_engine.Workers.StartConnect(this, t, epoch))
             {
-                Abort(NetError.Busy, "too many connects at once: the connect queue is full", false);
+                Abort(NetError.Busy, "no thread could be made for the connect (out of memory)", false);
                 return false;
             }
 
@@ -394,6 +405,7 @@ namespace NanoLibNet
         public bool Listen(out bool accepted)
         {
             Transport t;
+            int epoch;
             lock (Sync)
             {
                 ThrowIfReleased();
@@ -417,8 +429,12 @@ namespace NanoLibNet
                 ResetConnection();
                 t = _adapter.NewTransport(this);
                 t.Owner = this;
+                epoch = _epoch;
             }
 
+            // The bind runs outside the lock. A Close or Release meanwhile bumps the epoch and wins:
+            // what the bind found afterwards, failure or success, is not written over it.
+            accepted = false;
             try
             {
                 t.Listen(_localPort, AcceptBacklog, this);
@@ -428,28 +444,49 @@ namespace NanoLibNet
                 t.Close();
                 lock (Sync)
                 {
-                    SetError(_adapter.MapError(ex), ex.Message);
-                    _state = NetCtrlState.Error;
+                    if (_epoch == epoch)
+                    {
+                        SetError(_adapter.MapError(ex), ex.Message);
+                        _state = NetCtrlState.Error;
+                    }
                 }
 
-                accepted = false;
                 return false;
             }
 
+            bool released = false;
+            bool won = false;
             lock (Sync)
             {
-                if (_state == NetCtrlState.Released)
+                if (_epoch == epoch)
                 {
-                    t.Close();
-                    throw new ObjectDisposedException("NetCtrl");
+                    won = true;
+                    Transport = t;
+                    _state = _udp ? NetCtrlState.Online : NetCtrlState.Listening;
+                    if (_acceptQueue == null && !_udp)
+                    {
+                        _acceptQueue = new Transport[AcceptBacklog];
+                    }
+                }
+                else
+                {
+                    released = _state == NetCtrlState.Released;
+                    if (!released)
+                    {
+                        SetError(NetError.Aborted, "closed while it started listening");
+                    }
+                }
+            }
+
+            if (!won)
+            {
+                t.Close();
+                if (released)
+                {
+                    throw new ObjectDisposedException("NetCtrl: this netc was released while it started listening");
                 }
 
-                Transport = t;
-                _state = _udp ? NetCtrlState.Online : NetCtrlState.Listening;
-                if (_acceptQueue == null && !_udp)
-                {
-                    _acceptQueue = new Transport[AcceptBacklog];
-                }
+                return false;
             }
 
             _engine.Request();
@@ -500,24 +537,40 @@ namespace NanoLibNet
             t.Owner = c;
             c.Transport = t;
             c._state = NetCtrlState.Online;
-            owner.Own(c);
             _engine.Register(c);
+            if (!owner.Own(c))
+            {
+                // The task ended between the look-up and now: the client is closed, not leaked.
+                _engine.Unregister(c);
+                t.Close();
+                lock (Sync)
+                {
+                    _acceptFailures++;
+                }
+
+                throw new InvalidOperationException("task '" + taskName + "' has ended");
+            }
+
             _engine.Request();
             client = c;
             return true;
         }
 
         /// <summary>
-        /// Queues <paramref name="count"/> bytes for sending (LuatOS <c>socket.tx</c>). All or
+        /// Sends or queues <paramref name="count"/> bytes (LuatOS <c>socket.tx</c>). All or
         /// nothing: when they do not fit in the free part of the send ring, nothing is queued and
         /// <paramref name="full"/> is true (wait for <see cref="SocketEvent.TxOk"/> and retry).
-        /// UDP: one call is one datagram, to the connected peer.
+        /// When nothing is queued before them and the socket takes them at once, they go out on
+        /// the caller's thread and <paramref name="done"/> is true (no <see cref="SocketEvent.TxOk"/>
+        /// follows); otherwise what the socket did not take is queued and TxOk follows once it
+        /// went out. UDP: one call is one datagram, to the connected peer.
+        /// (<see cref="LibNet.Tx(string, int, NetCtrl, byte[], int, int, out bool)"/> takes any size.)
         /// </summary>
         /// <param name="data">The bytes.</param>
         /// <param name="offset">Where they start.</param>
         /// <param name="count">How many (at most the send ring's size).</param>
         /// <param name="full">True when they did not fit; nothing was queued.</param>
-        /// <param name="done">True when already sent (only for <paramref name="count"/> 0).</param>
+        /// <param name="done">True when all went out already (no TxOk follows).</param>
         /// <returns>False when the netc is not connected (see <see cref="LastError"/>).</returns>
         /// <exception cref="ArgumentNullException"><paramref name="data"/> is null.</exception>
         /// <exception cref="ArgumentOutOfRangeException">Bad <paramref name="offset"/>/<paramref name="count"/>, or <paramref name="count"/> larger than the send ring.</exception>
@@ -538,7 +591,7 @@ namespace NanoLibNet
         /// <param name="host">IPv4 or IPv6 literal.</param>
         /// <param name="port">1 to 65535.</param>
         /// <param name="full">True when the datagram did not fit; nothing was queued.</param>
-        /// <param name="done">True when already sent (never: wait for TxOk).</param>
+        /// <param name="done">True when it went out already (no TxOk follows).</param>
         /// <returns>False when the netc is not open (see <see cref="LastError"/>).</returns>
         /// <exception cref="ArgumentNullException"><paramref name="data"/> or <paramref name="host"/> is null.</exception>
         /// <exception cref="ArgumentOutOfRangeException">Bad offset/count or port.</exception>
@@ -568,6 +621,10 @@ namespace NanoLibNet
             CheckRange(data, offset, count);
             full = false;
             done = false;
+            Transport t;
+            Exception failure = null;
+            bool drained = false;
+            int epoch;
             lock (Sync)
             {
                 ThrowIfReleased();
@@ -576,12 +633,12 @@ namespace NanoLibNet
                 int need = _udp ? count + DatagramHeader : count;
                 if (need > _tx.Capacity)
                 {
-                    throw new ArgumentOutOfRangeException("count", "count " + count + " is larger than the send buffer (" + _tx.Capacity + " bytes): raise it with Config(..., txBufferSize) or send in parts");
+                    throw new ArgumentOutOfRangeException("count", "count " + count + " is larger than the send buffer (" + _tx.Capacity + " bytes): raise it with Config(..., txBufferSize), send in parts, or use LibNet.Tx (any size)");
                 }
 
                 if (_state != NetCtrlState.Online)
                 {
-                    SetError(NetError.NotConnected, "Tx needs a connected netc (it is " + StateName(_state) + ")");
+                    NotConnectedLocked("Tx");
                     return false;
                 }
 
@@ -608,24 +665,58 @@ namespace NanoLibNet
                     return true;
                 }
 
+                t = Transport;
+                epoch = _epoch;
                 if (_udp)
                 {
-                    _tx.WriteUInt16(count);
-                    _tx.WriteUInt16(port);
-                    _tx.WriteByte(alen);
-                    for (int i = 0; i < 16; i++)
+                    done = SendDatagramNowLocked(t, data, offset, count, alen, port, ref failure);
+                    if (!done && failure == null)
                     {
-                        _tx.WriteByte(i < alen ? _txAddress[i] : 0);
+                        QueueDatagramLocked(data, offset, count, alen, port);
+                    }
+                }
+                else
+                {
+                    int sent = SendNowLocked(t, data, offset, count, ref failure, ref drained);
+                    done = sent == count;
+                    if (!done && failure == null)
+                    {
+                        _tx.Write(data, offset + sent, count - sent);
+                        _queuedTotal += count - sent;
                     }
                 }
 
-                _tx.Write(data, offset, count);
-                _queuedTotal += count;
+                if (!done && failure == null)
+                {
+                    _requests |= NetRequest.Kick;
+                }
+
                 mark = _queuedTotal;
             }
 
-            AddRequest(NetRequest.Kick);
+            if (failure != null)
+            {
+                Fail(t, _adapter.MapError(failure), failure.Message);
+                return false;
+            }
+
+            AfterCallerSend(epoch, drained, !done);
             return true;
+        }
+
+        /// <summary>Sync held: one datagram record (length, port, address, payload) into the send ring, which has room for it.</summary>
+        private void QueueDatagramLocked(byte[] data, int offset, int count, int addressLength, int port)
+        {
+            _tx.WriteUInt16(count);
+            _tx.WriteUInt16(port);
+            _tx.WriteByte(addressLength);
+            for (int i = 0; i < 16; i++)
+            {
+                _tx.WriteByte(i < addressLength ? _txAddress[i] : 0);
+            }
+
+            _tx.Write(data, offset, count);
+            _queuedTotal += count;
         }
 
         /// <summary>
@@ -787,11 +878,27 @@ namespace NanoLibNet
         /// <exception cref="ObjectDisposedException">The netc was released.</exception>
         public bool Discon(out bool closed)
         {
+            if (!DisconCore(out closed))
+            {
+                throw new ObjectDisposedException("NetCtrl: this netc was released");
+            }
+
+            return true;
+        }
+
+        /// <summary>Discon that never throws: false when the netc is released (LibNet.Close, which another task may race).</summary>
+        internal bool DisconCore(out bool closed)
+        {
             NetCtrlState s;
             lock (Sync)
             {
-                ThrowIfReleased();
                 s = _state;
+                if (s == NetCtrlState.Released)
+                {
+                    closed = true;
+                    return false;
+                }
+
                 if (s == NetCtrlState.Online)
                 {
                     _state = NetCtrlState.Closing;
@@ -809,7 +916,7 @@ namespace NanoLibNet
             }
             else if (s == NetCtrlState.Connecting || s == NetCtrlState.Listening)
             {
-                Close();
+                CloseCore(NetCtrlState.Closed);
             }
 
             return true;
@@ -829,6 +936,42 @@ namespace NanoLibNet
             }
 
             CloseCore(NetCtrlState.Closed);
+        }
+
+        /// <summary>Close that never throws: nothing to do on a released netc (LibNet.Close, which another task may race).</summary>
+        internal void CloseQuietly()
+        {
+            CloseCore(NetCtrlState.Closed);
+        }
+
+        /// <summary>Records a failure of a blocking call (a deadline that passed) as the last error.</summary>
+        internal void SetFailure(int code, string message)
+        {
+            lock (Sync)
+            {
+                SetError(code, message);
+            }
+        }
+
+        /// <summary>A blocking call ended with this failure status: it becomes the last error unless one is recorded (a normal close by the peer records none).</summary>
+        internal void NoteFailure(int status)
+        {
+            lock (Sync)
+            {
+                if (_lastError == NetError.None || _state != NetCtrlState.Error)
+                {
+                    SetError(status, "the connection ended before the call finished (" + NetError.Name(status) + ", netc " + StateName(_state) + ")");
+                }
+            }
+        }
+
+        /// <summary>A LibNet.Tx whose deadline passed with nothing queued: counted with the full-ring Tx calls.</summary>
+        internal void CountTxFull()
+        {
+            lock (Sync)
+            {
+                _txFullCount++;
+            }
         }
 
         /// <summary>
@@ -869,7 +1012,7 @@ namespace NanoLibNet
             }
         }
 
-        private static void CheckRange(byte[] data, int offset, int count)
+        internal static void CheckRange(byte[] data, int offset, int count)
         {
             if (data == null)
             {

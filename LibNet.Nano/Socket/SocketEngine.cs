@@ -25,6 +25,7 @@ namespace NanoLibNet
         private NetCtrl[] _snapshot = new NetCtrl[4];
         private Transport[] _polled = new Transport[4];
         private bool _running;
+        private Thread _thread;
         private int _requests;
         private byte[] _scratch = new byte[0];
         private readonly byte[] _address = new byte[16];
@@ -55,6 +56,9 @@ namespace NanoLibNet
 
         internal NetAdapter Adapter { get { return _adapter; } }
 
+        /// <summary>True on this engine's thread (where every event of its netcs is delivered).</summary>
+        internal bool IsEngineThread { get { return _thread == Thread.CurrentThread; } }
+
         /// <summary>Adds a new netc; starts the engine thread if it is the first.</summary>
         internal void Register(NetCtrl netc)
         {
@@ -73,7 +77,8 @@ namespace NanoLibNet
                 {
                     _running = true;
                     _adapter.EngineStarted();
-                    new Thread(Run).Start();
+                    _thread = new Thread(Run);
+                    _thread.Start();
                 }
             }
         }
@@ -185,7 +190,12 @@ namespace NanoLibNet
                 {
                     for (int i = 0; i < n; i++)
                     {
-                        _snapshot[i].ProcessRequests();
+                        Transport now = _snapshot[i].ProcessRequests();
+                        if (now != null)
+                        {
+                            // A caller saw it readable while polling it: read (or accept) without a poll of our own.
+                            Service(now, Transport.ReadyRead);
+                        }
                     }
                 }
 

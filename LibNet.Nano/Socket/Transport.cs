@@ -70,5 +70,40 @@ namespace NanoLibNet
         internal virtual void Handshake()
         {
         }
+
+        /// <summary>
+        /// True when a caller may send on it directly, under its netc's lock, with
+        /// <see cref="TrySend"/> and <see cref="TrySendTo"/> (a plain socket: TLS records are the
+        /// engine's alone to write).
+        /// </summary>
+        internal virtual bool CanSendDirect { get { return false; } }
+
+        /// <summary>Caller thread, netc lock held: sends what the network takes now without blocking; 0 when it takes nothing now.</summary>
+        internal virtual int TrySend(byte[] buffer, int offset, int count)
+        {
+            return 0;
+        }
+
+        /// <summary>Caller thread, netc lock held: sends one datagram (to the connected peer when <paramref name="addressLength"/> is 0) if the network takes it now; <paramref name="count"/>, or 0 when nothing was sent.</summary>
+        internal virtual int TrySendTo(byte[] buffer, int offset, int count, byte[] address, int addressLength, int port)
+        {
+            return 0;
+        }
+
+        /// <summary>
+        /// True when the task waiting on this socket polls it itself (<see cref="Poll"/>), which
+        /// wakes at once when it is ready: the device's way to see data without waiting for the
+        /// engine's next sweep (see <c>SocketAdapter</c>).
+        /// </summary>
+        internal virtual bool CanPoll { get { return false; } }
+
+        /// <summary>Caller thread: waits at most <paramref name="microseconds"/> until the socket is readable (or writable); closing it ends the wait with an exception.</summary>
+        internal virtual bool Poll(int microseconds, bool write)
+        {
+            return false;
+        }
+
+        /// <summary>True when a caller that polled it readable may read it into the ring itself (a plain TCP socket); otherwise the engine reads it.</summary>
+        internal virtual bool CanReceiveDirect { get { return false; } }
     }
 }

@@ -63,6 +63,68 @@ namespace NanoLibNet
             return true;
         }
 
+        /// <summary>Waits on the handle at most <paramref name="maxMs"/> (and never past the deadline); true if it was set.</summary>
+        internal bool Wait(WaitHandle handle, int maxMs)
+        {
+            int slice = Slice(maxMs);
+            if (slice <= 0)
+            {
+                return false;
+            }
+
+            long start = DateTime.UtcNow.Ticks;
+            bool set = handle.WaitOne(slice, false);
+            Spend(start, slice, set);
+            return set;
+        }
+
+        /// <summary>The length of the next wait of at most <paramref name="maxMs"/>: the time left when shorter; 0 once expired.</summary>
+        internal int Slice(int maxMs)
+        {
+            if (_infinite)
+            {
+                return maxMs;
+            }
+
+            if (_remaining <= 0)
+            {
+                return 0;
+            }
+
+            return _remaining < maxMs ? _remaining : maxMs;
+        }
+
+        /// <summary>
+        /// Accounts for a wait of at most <paramref name="allowed"/> ms begun at
+        /// <paramref name="startTicks"/>: all of it when it ran out, what the clock says (bounded
+        /// by <paramref name="allowed"/>) when it ended early.
+        /// </summary>
+        internal void Spend(long startTicks, int allowed, bool early)
+        {
+            if (_infinite)
+            {
+                return;
+            }
+
+            if (!early)
+            {
+                _remaining -= allowed;
+                return;
+            }
+
+            long elapsedMs = (DateTime.UtcNow.Ticks - startTicks) / TimeSpan.TicksPerMillisecond;
+            if (elapsedMs < 0)
+            {
+                elapsedMs = 0;
+            }
+            else if (elapsedMs > allowed)
+            {
+                elapsedMs = allowed;
+            }
+
+            _remaining -= (int)elapsedMs;
+        }
+
         /// <summary>Throws <see cref="ArgumentOutOfRangeException"/> for a timeout below -1.</summary>
         internal static void Validate(int timeout)
         {

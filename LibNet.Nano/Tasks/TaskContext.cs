@@ -46,19 +46,29 @@ namespace NanoLibNet
                 // Released before the name goes: once Exists/Join say the task ended, its sockets are gone.
                 // Again after, for a netc created for this task by another thread meanwhile.
                 // Uncounted before the name goes too, so whoever sees the task gone sees its thread done.
-                ReleaseOwned();
+                ReleaseOwned(false);
                 SysPlus.ThreadEnded();
                 SysPlus.Unregister(this);
-                ReleaseOwned();
+                ReleaseOwned(true);
             }
         }
 
-        /// <summary>Records a socket whose events come to this task.</summary>
-        internal void Own(NetCtrl netc)
+        // Set by the task's last release of its sockets: from then on nothing may be owned, or
+        // it would never be released (a netc created for the task by another thread meanwhile).
+        private bool _ended;
+
+        /// <summary>Records a socket whose events come to this task; false when the task has ended (the socket is not owned).</summary>
+        internal bool Own(NetCtrl netc)
         {
             lock (_owned)
             {
+                if (_ended)
+                {
+                    return false;
+                }
+
                 _owned.Add(netc);
+                return true;
             }
         }
 
@@ -87,7 +97,7 @@ namespace NanoLibNet
             }
         }
 
-        private void ReleaseOwned()
+        private void ReleaseOwned(bool last)
         {
             while (true)
             {
@@ -96,6 +106,8 @@ namespace NanoLibNet
                 {
                     if (_owned.Count == 0)
                     {
+                        // The last time, in the same step as finding none: no Own can slip in after.
+                        _ended = last;
                         return;
                     }
 

@@ -661,7 +661,7 @@ namespace NanoLibNet.Bench
             _report.Row("Connect timeout overshoot p99 (ms; " + c + ")", Stats.F(Stats.Percentile(libConnect, 99)), Stats.F(Stats.Percentile(rawConnect, 99)), "-", "-", null);
             if (busy > 0 || other > 0)
             {
-                _report.Note("Connect timeouts: " + busy + " of " + (_repeats * rounds * n) + " connects were refused at once with NetError.Busy (connect queue of " + ConnectWorkers.QueueCapacity + " + " + ConnectWorkers.MaxThreads + " workers full); " + other + " ended otherwise; overshoot counts only the ones that timed out");
+                _report.Note("Connect timeouts: " + busy + " of " + (_repeats * rounds * n) + " connects were refused at once with NetError.Busy (no thread could be made for the connect); " + other + " ended otherwise; overshoot counts only the ones that timed out");
             }
         }
 
