@@ -242,6 +242,9 @@ namespace NanoLibNet
         /// <inheritdoc/>
         internal override bool CanReceiveDirect { get { return !_udp && _tls == null; } }
 
+        /// <inheritdoc/>
+        internal override bool MoreWaiting { get { return _tls == null && _socket.Available > 0; } }
+
         /// <summary>
         /// Caller thread: sends without blocking. Desktop: the socket is non-blocking; would-block
         /// is 0. Device: only when <c>Poll(0, SelectWrite)</c> says writable, and at most

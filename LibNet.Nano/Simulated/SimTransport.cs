@@ -201,6 +201,18 @@ namespace NanoLibNet
         /// <inheritdoc/>
         internal override bool CanSendDirect { get { return true; } }
 
+        /// <inheritdoc/>
+        internal override bool MoreWaiting
+        {
+            get
+            {
+                lock (_net.Sync)
+                {
+                    return !_closed && _in != null && _in.Readable(SimulatedAdapter.NowTicks) > 0;
+                }
+            }
+        }
+
         /// <summary>Caller thread: a simulated send never blocks (it takes what the peer's window has room for), so the caller may do it at once.</summary>
         internal override int TrySend(byte[] buffer, int offset, int count)
         {

@@ -121,8 +121,9 @@ namespace NanoLibNet
 
         internal void Skip(int n)
         {
-            // The head is never moved back to 0 when the ring empties: the engine receives into the
-            // free segment it computed under the lock, outside it, and must find the tail where it was.
+            // The head is not moved back to 0 when the ring empties: a receive into the free segment
+            // computed under the lock may be under way outside it and must find the tail where it
+            // was. The netc resets it (Clear) only when it knows no receive is under way.
             _head = (_head + n) % _buf.Length;
             _count -= n;
         }

@@ -54,6 +54,7 @@ namespace NanoLibNet
             }
 
             bool report;
+            bool toEngine = false;
             lock (Sync)
             {
                 report = IsConnecting(t, epoch);
@@ -70,9 +71,9 @@ namespace NanoLibNet
                         SetError(code, message);
                     }
 
-                    // In the same step as the state: the engine delivers OnLine before anything it
-                    // raises for the connection it can now see.
-                    DeferLocked(SocketEvent.OnLine, code);
+                    // In the same step as the state: it comes before anything raised for the
+                    // connection afterwards.
+                    toEngine = RaiseLocked(SocketEvent.OnLine, code);
                 }
             }
 
@@ -82,8 +83,9 @@ namespace NanoLibNet
                 t.Close();
             }
 
-            if (report)
+            if (toEngine || (report && code == NetError.None))
             {
+                // The engine delivers a callback's event, and polls the connection from now on.
                 _engine.Request();
             }
         }
@@ -104,10 +106,7 @@ namespace NanoLibNet
                 _state = NetCtrlState.Error;
                 SetError(code, message);
                 NewEpochLocked();
-                if (raise)
-                {
-                    DeferLocked(SocketEvent.OnLine, code);
-                }
+                raise = raise && RaiseLocked(SocketEvent.OnLine, code);
             }
 
             if (t != null)
@@ -133,10 +132,7 @@ namespace NanoLibNet
                 raise = _linkArmed;
                 _linkArmed = false;
                 s = _state;
-                if (raise)
-                {
-                    DeferLocked(SocketEvent.Link, up ? NetError.None : NetError.LinkDown);
-                }
+                raise = raise && RaiseLocked(SocketEvent.Link, up ? NetError.None : NetError.LinkDown);
             }
 
             if (raise)
@@ -201,6 +197,7 @@ namespace NanoLibNet
         private void EndHandshake(Transport c, bool ok)
         {
             bool queued = false;
+            bool toEngine = false;
             lock (Sync)
             {
                 bool found = false;
@@ -219,7 +216,7 @@ namespace NanoLibNet
                 {
                     _acceptQueue[_acceptCount++] = c;
                     queued = true;
-                    DeferLocked(SocketEvent.OnLine, NetError.None);
+                    toEngine = RaiseLocked(SocketEvent.OnLine, NetError.None);
                 }
                 else if (found)
                 {
@@ -227,11 +224,12 @@ namespace NanoLibNet
                 }
             }
 
-            if (queued)
+            if (toEngine)
             {
                 _engine.Request();
             }
-            else
+
+            if (!queued)
             {
                 c.Close();
             }

@@ -292,6 +292,7 @@ namespace NanoLibNet
         {
             int offset;
             int len;
+            int wrapped;
             lock (Sync)
             {
                 if (Transport != t || _rxBusy != null)
@@ -305,19 +306,40 @@ namespace NanoLibNet
                     return;
                 }
 
+                wrapped = _rx.Free - len;
                 _rxBusy = t;
             }
 
             int got = -1;
             try
             {
-                got = t.Receive(_rx.Buffer, offset, len);
+                got = ReceiveOwned(t, offset, len, wrapped);
             }
             finally
             {
                 // A failure is thrown on to the engine (Fail); the receive is over either way.
                 CommitReceive(t, got, false);
             }
+        }
+
+        /// <summary>
+        /// Owning the receive (_rxBusy), outside the lock: reads into the ring's free space at
+        /// <paramref name="offset"/>, and when that piece filled and more is waiting, on into the
+        /// piece that wraps to the front (<paramref name="wrapped"/> bytes): one message, one event.
+        /// </summary>
+        private int ReceiveOwned(Transport t, int offset, int len, int wrapped)
+        {
+            int got = t.Receive(_rx.Buffer, offset, len);
+            if (got == len && wrapped > 0 && t.MoreWaiting)
+            {
+                int more = t.Receive(_rx.Buffer, 0, wrapped);
+                if (more > 0)
+                {
+                    got += more;
+                }
+            }
+
+            return got;
         }
 
         /// <summary>

@@ -309,11 +309,13 @@ namespace NanoLibNet
         {
             int offset = 0;
             int len = 0;
+            int wrapped = 0;
             lock (Sync)
             {
                 if (Transport == t)
                 {
                     len = _rx.WritableSegment(out offset);
+                    wrapped = _rx.Free - len;
                 }
             }
 
@@ -327,7 +329,7 @@ namespace NanoLibNet
             Exception failure = null;
             try
             {
-                got = t.Receive(_rx.Buffer, offset, len);
+                got = ReceiveOwned(t, offset, len, wrapped);
             }
             catch (Exception ex)
             {

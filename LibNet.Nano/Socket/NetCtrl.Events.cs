@@ -2,15 +2,19 @@ using System.Threading;
 
 namespace NanoLibNet
 {
-    // How a netc's events reach its owner. Every event is delivered on the adapter's engine
-    // thread, so a callback netc sees one thread, and every owner sees causal order: an event
-    // raised on another thread (a connect worker's OnLine, a link change, a caller that found the
-    // end of the stream) waits in the netc's outbox, and the engine delivers the outbox before
-    // anything it raises itself for that netc. Each event belongs to a connection (the epoch): a
-    // Close or a new connection bumps the epoch and drops what the outbox still held, so nothing
-    // of an ended connection reaches the next call. Events are coalesced per kind (one pending
-    // bit each, cleared when the message leaves the mailbox); an event the mailbox refuses is
-    // remembered (a "missed" bit) and the owner woken anyway, so it is late, never lost.
+    // How a netc's events reach its owner, in causal order and only for the connection they
+    // belong to (the epoch: a Close, an abort or a new connection bumps it, and an event of an
+    // ended connection is dropped, so nothing of it reaches the next call).
+    // - A task's netc: the event is put in the task's mailbox by whichever thread raised it (the
+    //   engine, a connect worker, a link change), under the netc's lock, in the same step as the
+    //   state change it reports and with the epoch checked in that step. The mailbox is the one
+    //   consumer and FIFO, so the order of the state changes is the order of the messages.
+    // - A callback netc: every event runs the callback on the adapter's engine thread. An event
+    //   raised on another thread waits in the netc's outbox, and the engine delivers the outbox
+    //   before anything it raises itself for that netc: one thread, in order.
+    // Events are coalesced per kind (one pending bit each, cleared when the message leaves the
+    // mailbox); an event the mailbox refuses is remembered (a "missed" bit) and the owner woken
+    // anyway, so it is late, never lost.
     // (A // comment: the public summary of NetCtrl is the one in NetCtrl.cs.)
     public sealed partial class NetCtrl : IMessageSource
     {
@@ -40,31 +44,70 @@ namespace NanoLibNet
 
         /// <summary>
         /// Any thread: raises an event of the connection <paramref name="epoch"/>, unless the
-        /// netc was closed or reconnected since. On the engine thread it is delivered now; from
-        /// any other thread it goes to the outbox and the engine is asked to deliver it.
+        /// netc was closed or reconnected since.
         /// </summary>
         internal void RaiseFor(int epoch, int id, int status)
         {
-            if (_engine.IsEngineThread)
+            if (_callback == null)
             {
-                Deliver(epoch, id, status);
+                lock (Sync)
+                {
+                    if (_epoch == epoch)
+                    {
+                        Raise(id, status);
+                    }
+                }
+
                 return;
             }
 
+            if (!_engine.IsEngineThread)
+            {
+                lock (Sync)
+                {
+                    if (_epoch != epoch)
+                    {
+                        return;
+                    }
+
+                    DeferLocked(id, status);
+                }
+
+                _engine.Request();
+                return;
+            }
+
+            DeliverOutbox();
             lock (Sync)
             {
                 if (_epoch != epoch)
                 {
                     return;
                 }
-
-                DeferLocked(id, status);
             }
 
-            _engine.Request();
+            // A callback runs outside the lock: it may call into the netc.
+            Raise(id, status);
         }
 
-        /// <summary>Sync held: leaves an event for the engine; the caller then calls <c>_engine.Request()</c>.</summary>
+        /// <summary>
+        /// Sync held: raises an event of the current connection in the same step as the state
+        /// change it reports. True when it was left for the engine (a callback netc, off the
+        /// engine thread): the caller then calls <c>_engine.Request()</c> once out of the lock.
+        /// </summary>
+        private bool RaiseLocked(int id, int status)
+        {
+            if (_callback == null)
+            {
+                Raise(id, status);
+                return false;
+            }
+
+            DeferLocked(id, status);
+            return true;
+        }
+
+        /// <summary>Sync held: leaves an event of a callback netc for the engine.</summary>
         private void DeferLocked(int id, int status)
         {
             int k = id - SocketEvent.Link;
@@ -79,38 +122,7 @@ namespace NanoLibNet
             _outbox &= LinkBit;
         }
 
-        /// <summary>Engine thread: delivers the outbox, then this event if its connection is still the netc's.</summary>
-        private void Deliver(int epoch, int id, int status)
-        {
-            DeliverOutbox();
-            if (_callback != null)
-            {
-                lock (Sync)
-                {
-                    if (_epoch != epoch)
-                    {
-                        return;
-                    }
-                }
-
-                // A callback runs outside the lock: it may call into the netc.
-                Raise(id, status);
-                return;
-            }
-
-            // For a task the check and the post are one step under the lock: a task that saw the
-            // state change (LibNet.Close) has closed the netc and purged its mailbox, and a post
-            // after that would reach its next call.
-            lock (Sync)
-            {
-                if (_epoch == epoch)
-                {
-                    Raise(id, status);
-                }
-            }
-        }
-
-        /// <summary>Engine thread: delivers what other threads raised, in the order of the kinds (Link, OnLine, TxOk, Event, Closed).</summary>
+        /// <summary>Engine thread: runs the callback for what other threads raised, in the order of the kinds (Link, OnLine, TxOk, Event, Closed).</summary>
         internal void DeliverOutbox()
         {
             if (_outbox == 0)
@@ -133,11 +145,6 @@ namespace NanoLibNet
 
                     _outbox &= ~(1 << k);
                     status = _outboxStatus[k];
-                    if (_callback == null)
-                    {
-                        Raise(SocketEvent.Link + k, status);
-                        continue;
-                    }
                 }
 
                 Raise(SocketEvent.Link + k, status);

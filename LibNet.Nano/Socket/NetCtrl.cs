@@ -828,6 +828,14 @@ namespace NanoLibNet
                 {
                     read = _rx.Read(buffer, offset, count);
                 }
+
+                if (_rx.Count == 0 && _rxBusy == null)
+                {
+                    // Empty, and no receive under way into it: start over at the front, so the next
+                    // receive gets the whole ring in one piece (a message that would have wrapped
+                    // would have cost two receives and two events).
+                    _rx.Clear();
+                }
             }
 
             if (kick)

@@ -103,6 +103,9 @@ namespace NanoLibNet
             return false;
         }
 
+        /// <summary>True when more bytes can be read now without blocking (after a read that filled the space it was given); false when unsure (TLS).</summary>
+        internal virtual bool MoreWaiting { get { return false; } }
+
         /// <summary>True when a caller that polled it readable may read it into the ring itself (a plain TCP socket); otherwise the engine reads it.</summary>
         internal virtual bool CanReceiveDirect { get { return false; } }
     }
