@@ -6,20 +6,18 @@ using Xunit;
 namespace NanoLibNet.Mqtt.Tests
 {
     /// <summary>
-    /// Frictions in LibNet met while writing the MQTT client, as runnable repros for the LibNet
-    /// side (docs/mqtt.md, "Findings about LibNet"). Skipped while they fail; the MQTT client
-    /// works around each one.
+    /// Frictions in LibNet met while writing the MQTT client (docs/mqtt.md, "Findings about
+    /// LibNet"), as regression tests of LibNet's public API: the MQTT client depends on them.
     /// </summary>
     public class LibNetFindingsTests : SimMqttTest
     {
         /// <summary>
-        /// After a connection fails (peer reset) and the task closes the netc with
-        /// <see cref="NetCtrl.Close"/>, the next connection of the same netc gets the old
-        /// connection's failure from its first <see cref="LibNet.Tx"/> (false while the netc is
-        /// Online). <see cref="LibNet.Close"/> after the failure (it purges the netc's Closed,
-        /// Event and TxOk messages) avoids it: that is what MqttClient does.
+        /// Finding 1: after a connection fails (peer reset) and the task closes the netc with
+        /// <see cref="NetCtrl.Close"/>, the next connection of the same netc must not get the old
+        /// connection's failure from its first <see cref="LibNet.Tx"/>. Failed on main 02977ca
+        /// (false with the old error while Online); passes since main 2b6305a (connect epochs).
         /// </summary>
-        [Fact(Skip = "LibNet finding 1 (docs/mqtt.md): stale event of a closed connection fails the next connection's Tx")]
+        [Fact]
         public void TxOnANewConnectionIsNotFailedByTheOldOne()
         {
             using ManualResetEventSlim dropped = new ManualResetEventSlim();

@@ -50,15 +50,6 @@ namespace NanoLibNet.Mqtt
             _connectReturnCode = 0;
             _sessionPresent = false;
             CloseNet();
-            if (_net.State != NetCtrlState.Idle)
-            {
-                // A fresh netc for every connection after the first: a netc that connects again
-                // can hand its new connection a failure of the old one (docs/mqtt.md, LibNet
-                // finding 1). Costs the netc's rings once per reconnect, never per message.
-                _net.Release();
-                _net = NetCtrl.Create(_adapter, _task);
-            }
-
             ResetReceive();
             _net.Config(0, false, Tls, 0, 0, 0, CaCert, ClientCert, ClientKey, ClientKeyPassword, NetRxBufferSize, NetTxBufferSize);
             int ms = _clock.MsLeft(deadline);

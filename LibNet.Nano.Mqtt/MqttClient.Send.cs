@@ -19,48 +19,34 @@ namespace NanoLibNet.Mqtt
         /// </summary>
         private int Send(byte[] data, int offset, int count, long deadline, bool continuation)
         {
-            int sent = 0;
-            while (sent < count)
+            if (_net.State != NetCtrlState.Online)
             {
-                // LIBNET.md section 5 has LibNet.Tx take any size; until every LibNet in use does,
-                // a packet larger than the netc's send ring goes in ring-sized pieces.
-                int chunk = count - sent;
-                int ring = _net.TxCapacity;
-                if (chunk > ring)
-                {
-                    chunk = ring;
-                }
-
-                if (_net.State != NetCtrlState.Online)
-                {
-                    // Failed since the last piece: Tx would overwrite the netc's LastError (the
-                    // cause) with NotConnected (docs/mqtt.md, LibNet finding 2).
-                    Fail(MqttError.Network);
-                    return SendFailed;
-                }
-
-                int ms = _clock.MsLeft(deadline);
-                bool full = false;
-                bool ok = ms != 0 && LibNet.Tx(_task, ms, _net, data, offset + sent, chunk, out full);
-                if (ok && !full)
-                {
-                    sent += chunk;
-                    continue;
-                }
-
-                if ((ms == 0 || (ok && full)) && sent == 0 && !continuation)
-                {
-                    _lastError = MqttError.Timeout;
-                    return SendNothing;
-                }
-
-                bool timedOut = ms == 0 || ok || _net.LastError == NanoLibNet.NetError.Timeout;
-                Fail(timedOut ? MqttError.Timeout : MqttError.Network);
+                // Failed since the last send: Tx would overwrite the netc's LastError (the cause)
+                // with NotConnected (docs/mqtt.md, LibNet finding 2).
+                Fail(MqttError.Network);
                 return SendFailed;
             }
 
-            _lastTx = _clock.Now;
-            return SendOk;
+            // LibNet.Tx takes any size and streams it through the netc's send ring (LIBNET.md 5).
+            int ms = _clock.MsLeft(deadline);
+            bool full = false;
+            bool ok = ms != 0 && LibNet.Tx(_task, ms, _net, data, offset, count, out full);
+            if (ok && !full)
+            {
+                _lastTx = _clock.Now;
+                return SendOk;
+            }
+
+            if ((ms == 0 || full) && !continuation)
+            {
+                _lastError = MqttError.Timeout;
+                return SendNothing;
+            }
+
+            // Cut mid-packet (or mid-publish), all queued but not handed out in time, or failed:
+            // LibNet's result does not tell a whole stream from a cut one, so close either way.
+            Fail(ms == 0 || ok || _net.LastError == NanoLibNet.NetError.Timeout ? MqttError.Timeout : MqttError.Network);
+            return SendFailed;
         }
 
         private bool SendPubAck(int id, long deadline)

@@ -42,8 +42,7 @@ namespace NanoLibNet.Mqtt
         public const int DefaultKeepAliveSeconds = 60;
 
         private readonly string _task;
-        private readonly NetAdapter _adapter;
-        private NetCtrl _net;
+        private readonly NetCtrl _net;
         private readonly MqttClock _clock = new MqttClock();
         private readonly byte[] _rx;
         private readonly MqttInflight _out;
@@ -98,7 +97,7 @@ namespace NanoLibNet.Mqtt
         /// <param name="taskName">The LibNet task that will make every call (must be running).</param>
         /// <param name="rxBufferSize">Receive buffer: the largest packet the client can receive whole (a larger PUBLISH is dropped and counted in <see cref="MessagesDropped"/>); also holds the CONNECT packet while it is sent. At least <see cref="MinBufferSize"/>.</param>
         /// <param name="txBufferSize">Send store: QoS 1 messages in flight, each as its whole PUBLISH packet (topic + payload + 4 to 7 bytes), and the room where SUBSCRIBE and QoS 0 packets are encoded. At least <see cref="MinBufferSize"/>.</param>
-        /// <param name="maxInflight">QoS 1 messages in flight at once (1 to 65535).</param>
+        /// <param name="maxInflight">QoS 1 messages in flight at once (1 to 65534).</param>
         /// <exception cref="ArgumentNullException">A null argument.</exception>
         /// <exception cref="ArgumentOutOfRangeException">A size out of range.</exception>
         /// <exception cref="InvalidOperationException">No task has that name.</exception>
@@ -124,13 +123,13 @@ namespace NanoLibNet.Mqtt
                 throw new ArgumentOutOfRangeException("txBufferSize", "at least " + MinBufferSize + " bytes");
             }
 
-            if (maxInflight < 1 || maxInflight > 65535)
+            if (maxInflight < 1 || maxInflight > 65534)
             {
-                throw new ArgumentOutOfRangeException("maxInflight", "1 to 65535 messages");
+                // One packet id stays free for SUBSCRIBE/UNSUBSCRIBE even with every slot in use.
+                throw new ArgumentOutOfRangeException("maxInflight", "1 to 65534 messages");
             }
 
             _task = taskName;
-            _adapter = adapter;
             _rx = new byte[rxBufferSize];
             _out = new MqttInflight(maxInflight, txBufferSize);
             _net = NetCtrl.Create(adapter, taskName);
@@ -260,7 +259,7 @@ namespace NanoLibNet.Mqtt
         /// <summary>The task that makes the calls.</summary>
         public string TaskName { get { return _task; } }
 
-        /// <summary>The client's netc of the current (or last) connection, for its counters and diagnostics (configure the client, not the netc). A reconnect replaces it.</summary>
+        /// <summary>The client's netc, for its counters and diagnostics (configure the client, not the netc).</summary>
         public NetCtrl Net { get { return _net; } }
 
         /// <summary>True between a successful <see cref="Connect"/> and a disconnect or a failure.</summary>

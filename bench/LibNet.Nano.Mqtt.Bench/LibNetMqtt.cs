@@ -69,8 +69,8 @@ namespace NanoLibNet.Mqtt.Bench
                 for (int i = 0; i < _s.RoundTrips && total.Elapsed.TotalSeconds < _s.MaxSeconds; i++)
                 {
                     long t0 = Stopwatch.GetTimestamp();
-                    Must(c, c.Publish(10000, "bench/rt/nano", payload, 0, false));
-                    Must(c, c.Loop(10000, out bool got) && got);
+                    Must(c, c.Publish(10000, "bench/rt/nano", payload, 0, false), "round-trip publish", i);
+                    Must(c, c.Loop(10000, out bool got) && got, "round-trip receive (none within 10 s?)", i);
                     us.Add((Stopwatch.GetTimestamp() - t0) * 1e6 / Stopwatch.Frequency);
                 }
 
@@ -91,11 +91,12 @@ namespace NanoLibNet.Mqtt.Bench
             }
         }
 
-        private static void Must(MqttClient c, bool ok)
+        private static void Must(MqttClient c, bool ok, string what = null, int i = 0)
         {
+            // The message is built only on failure: building it each time would allocate in the loops measured.
             if (!ok)
             {
-                throw new InvalidOperationException(MqttError.Name(c.LastError) + " / " + NetError.Name(c.NetError));
+                throw new InvalidOperationException((what == null ? string.Empty : what + " " + i + ": ") + MqttError.Name(c.LastError) + " / " + NetError.Name(c.NetError));
             }
         }
     }
