@@ -14,7 +14,7 @@ namespace NanoLibNet.Mqtt.Bench
     /// <list type="bullet">
     /// <item>no argument: the full run (QoS 0 and QoS 1 publish rates, round-trip latency through the broker, bytes allocated per message, threads).</item>
     /// <item><c>--smoke</c>: every measurement with tiny counts (CI); exits non-zero only if one throws or fails.</item>
-    /// <item><c>--broker PORT</c>: internal: the broker child process.</item>
+    /// <item><c>--broker PORT</c>: the broker child process (PORT 0: any free port); prints "ready PORT".</item>
     /// </list>
     /// </summary>
     public static class Program
@@ -60,7 +60,7 @@ namespace NanoLibNet.Mqtt.Bench
             psi.ArgumentList.Add(port.ToString(CultureInfo.InvariantCulture));
             Process p = Process.Start(psi);
             string line = p.StandardOutput.ReadLine();
-            if (line != "ready")
+            if (line == null || !line.StartsWith("ready", StringComparison.Ordinal))
             {
                 throw new InvalidOperationException("the broker did not start: " + line);
             }
@@ -68,13 +68,15 @@ namespace NanoLibNet.Mqtt.Bench
             return p;
         }
 
+        /// <summary>The broker child process (also used by eng/nanovm-mqtt.sh); port 0 = any free one. Prints "ready PORT".</summary>
         private static int RunBroker(int port)
         {
+            port = port == 0 ? FreePort() : port;
             MqttServer server = new MqttServerFactory().CreateMqttServer(new MqttServerFactory().CreateServerOptionsBuilder()
                 .WithDefaultEndpoint().WithDefaultEndpointBoundIPAddress(IPAddress.Loopback).WithDefaultEndpointPort(port)
                 .WithMaxPendingMessagesPerClient(100000).Build());
             server.StartAsync().GetAwaiter().GetResult();
-            Console.WriteLine("ready");
+            Console.WriteLine("ready " + port.ToString(CultureInfo.InvariantCulture));
             Console.Out.Flush();
             // Ends when the parent kills it (or closes our input).
             Console.In.ReadToEnd();
