@@ -123,6 +123,25 @@ namespace NanoLibNet.Mqtt.Tests
         }
 
         [Fact]
+        public void ApiReferenceNamesEveryPublicTypeAndMember()
+        {
+            string doc = File.ReadAllText(PathOf("docs/api/LibNet.Nano.Mqtt.md"));
+            const string regenerate = " (regenerate: dotnet run --project eng/gen-api-docs -- LibNet.Nano.Mqtt/bin/Release/net10.0/LibNet.Nano.Mqtt.dll docs/api/LibNet.Nano.Mqtt.md)";
+            Type[] types = typeof(MqttClient).Assembly.GetExportedTypes();
+            Assert.NotEmpty(types);
+            foreach (Type t in types)
+            {
+                Assert.True(doc.Contains("\n## " + t.Name + "\n", StringComparison.Ordinal), "the API reference lacks type " + t.Name + regenerate);
+                const System.Reflection.BindingFlags flags = System.Reflection.BindingFlags.Public | System.Reflection.BindingFlags.Instance | System.Reflection.BindingFlags.Static | System.Reflection.BindingFlags.DeclaredOnly;
+                foreach (var m in t.GetMembers(flags).Where(m => !(m is System.Reflection.MethodInfo mi && mi.IsSpecialName) && !(m is System.Reflection.ConstructorInfo)))
+                {
+                    Assert.True(doc.Contains(" " + m.Name + "(", StringComparison.Ordinal) || doc.Contains(" " + m.Name + " ", StringComparison.Ordinal) || doc.Contains(" " + m.Name + ";", StringComparison.Ordinal) || doc.Contains("`" + m.Name + "`", StringComparison.Ordinal),
+                        "the API reference lacks " + t.Name + "." + m.Name + regenerate);
+                }
+            }
+        }
+
+        [Fact]
         public void WorkflowAndSolutionsKnowTheMqttProjects()
         {
             string workflow = File.ReadAllText(PathOf(".github/workflows/nano.yml"));
