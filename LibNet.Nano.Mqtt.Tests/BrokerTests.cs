@@ -488,6 +488,11 @@ namespace NanoLibNet.Mqtt.Tests
                     Assert.False(c.Connect(Bound, "127.0.0.1", port), "a broker certificate from another CA must be refused");
                     Assert.Equal(MqttError.Network, c.LastError);
                     Assert.Equal(NetError.TlsFailed, c.NetError);
+
+                    c.TlsInsecureSkipVerify = true; // the explicit, named opt-out: any certificate
+                    Assert.True(c.Connect(Bound, "127.0.0.1", port), MqttError.Name(c.LastError) + " " + NetError.Name(c.NetError));
+                    Assert.True(c.Net.TlsInsecureSkipVerify);
+                    Assert.True(c.Disconnect(Bound));
                 });
             }
             finally

@@ -191,8 +191,20 @@ namespace NanoLibNet.Mqtt
         /// <summary>Connect with TLS (LibNet's TLS: see <see cref="CaCert"/>).</summary>
         public bool Tls { get; set; }
 
-        /// <summary>TLS: CA certificate (PEM) the broker's chain is verified against, or null (see <see cref="NetCtrl.Config(int, bool, bool, int, int, int, string, string, string, string, int, int)"/> for what null means).</summary>
+        /// <summary>TLS: CA certificate (PEM) the broker's chain and host name are verified against; null = the platform's trust store (LibNet's rule: verification is on unless <see cref="TlsInsecureSkipVerify"/>).</summary>
         public string CaCert { get; set; }
+
+        /// <summary>
+        /// <b>INSECURE; false by default.</b> True accepts any broker certificate and host name
+        /// (<see cref="NetCtrl.TlsInsecureSkipVerify"/> of the client's netc, which this sets):
+        /// for a first test against a broker with a throwaway certificate, never for a product.
+        /// </summary>
+        /// <exception cref="InvalidOperationException">Set while connected.</exception>
+        public bool TlsInsecureSkipVerify
+        {
+            get { return _net.TlsInsecureSkipVerify; }
+            set { _net.TlsInsecureSkipVerify = value; }
+        }
 
         /// <summary>TLS: client certificate (PEM), or null.</summary>
         public string ClientCert { get; set; }

@@ -15,8 +15,8 @@ namespace NanoLibNet.Tests.Packaging
     /// </summary>
     public class NfprojTests : NetTest
     {
-        private const string LibraryNfproj = "LibNet.Nano/LibNet.Nano.nfproj";
-        private const string LibraryPackages = "LibNet.Nano/packages.config";
+        private const string LibraryNfproj = "LibNet.Nano/nf/LibNet.Nano.nfproj";
+        private const string LibraryPackages = "LibNet.Nano/nf/packages.config";
 
         /// <summary>The nano package versions the project is pinned to (NANO-FACTS.md).</summary>
         private static readonly Dictionary<string, string> Pinned = new Dictionary<string, string>
@@ -42,6 +42,13 @@ namespace NanoLibNet.Tests.Packaging
             return Directory.EnumerateFiles(RepoFiles.PathOf("samples"), "*.nfproj", SearchOption.AllDirectories)
                 .Select(p => Path.GetRelativePath(RepoFiles.Root, p).Replace('\\', '/'))
                 .OrderBy(p => p, StringComparer.Ordinal);
+        }
+
+        /// <summary>samples/X/nf/X.nfproj → samples/X/X.csproj (relative paths, '/').</summary>
+        private static string HostTwin(string nfproj)
+        {
+            string sampleDir = Path.GetDirectoryName(Path.GetDirectoryName(nfproj));
+            return (sampleDir + "/" + Path.GetFileNameWithoutExtension(nfproj) + ".csproj").Replace('\\', '/');
         }
 
         [Fact]
@@ -162,8 +169,9 @@ namespace NanoLibNet.Tests.Packaging
         {
             foreach (string nfproj in SampleNfprojs())
             {
-                string csproj = HostTwin(RepoFiles.PathOf(nfproj));
-                string dir = Path.GetDirectoryName(csproj);
+                // samples/X/nf/X.nfproj and its host twin samples/X/X.csproj.
+                string dir = Path.GetDirectoryName(Path.GetDirectoryName(RepoFiles.PathOf(nfproj)));
+                string csproj = Path.Combine(dir, Path.GetFileNameWithoutExtension(nfproj) + ".csproj");
                 Assert.True(File.Exists(csproj), nfproj + " has no host twin " + Path.GetFileName(csproj));
                 var nano = new HashSet<string>(RepoFiles.CompileItems(nfproj));
                 XDocument host = XDocument.Load(csproj);
@@ -181,7 +189,7 @@ namespace NanoLibNet.Tests.Packaging
                 Assert.DoesNotContain(hostItems, p => p.EndsWith(".Device.cs", StringComparison.Ordinal) || p.EndsWith("WifiSetup.cs", StringComparison.Ordinal));
                 Assert.Contains(nano, p => p.EndsWith("Program.Device.cs", StringComparison.Ordinal));
                 Assert.Contains(RepoFiles.Load(nfproj).Descendants(RepoFiles.MsBuild + "ProjectReference"),
-                    r => ((string)r.Attribute("Include")).EndsWith(@"LibNet.Nano\LibNet.Nano.nfproj", StringComparison.Ordinal));
+                    r => ((string)r.Attribute("Include")).EndsWith(@"LibNet.Nano\nf\LibNet.Nano.nfproj", StringComparison.Ordinal));
             }
         }
 
@@ -204,17 +212,6 @@ namespace NanoLibNet.Tests.Packaging
                 + "\n  extra: " + string.Join(", ", check.Except(nano).Select(p => Path.GetRelativePath(samplesDir, p))));
         }
 
-        /// <summary>
-        /// The host project of a sample's nfproj: beside it, or, in the nf/ layout (one project
-        /// file a folder), X/X.csproj for X/nf/X.nfproj.
-        /// </summary>
-        private static string HostTwin(string nfprojPath)
-        {
-            string dir = Path.GetDirectoryName(nfprojPath);
-            string name = Path.GetFileNameWithoutExtension(nfprojPath) + ".csproj";
-            return Path.GetFileName(dir) == "nf" ? Path.Combine(Path.GetDirectoryName(dir), name) : Path.Combine(dir, name);
-        }
-
         [Fact]
         public void SolutionsListEveryProject()
         {
@@ -223,14 +220,14 @@ namespace NanoLibNet.Tests.Packaging
             Assert.Contains(@"LibNet.Nano.Tests\LibNet.Nano.Tests.csproj", host);
             foreach (string nfproj in SampleNfprojs())
             {
-                string csproj = Path.GetRelativePath(RepoFiles.Root, HostTwin(RepoFiles.PathOf(nfproj))).Replace('/', '\\');
+                string csproj = HostTwin(nfproj).Replace('/', '\\');
                 Assert.True(host.Contains(csproj, StringComparison.Ordinal), "nanoLibNet.sln lacks " + csproj);
             }
 
             Assert.DoesNotContain(".nfproj", host);
 
             string device = File.ReadAllText(RepoFiles.PathOf("nanoLibNet.Device.sln"));
-            Assert.Contains(@"LibNet.Nano\LibNet.Nano.nfproj", device);
+            Assert.Contains(@"LibNet.Nano\nf\LibNet.Nano.nfproj", device);
             foreach (string nfproj in SampleNfprojs())
             {
                 Assert.True(device.Contains(nfproj.Replace('/', '\\'), StringComparison.Ordinal), "nanoLibNet.Device.sln lacks " + nfproj);

@@ -30,7 +30,7 @@ namespace NanoLibNet.Tests.Packaging
         public void DependenciesAgreeWithPackagesConfig()
         {
             Dictionary<string, string> deps = Dependencies();
-            var packages = RepoFiles.PackagesConfig("LibNet.Nano/packages.config").Where(p => !p.Value.Dev)
+            var packages = RepoFiles.PackagesConfig("LibNet.Nano/nf/packages.config").Where(p => !p.Value.Dev)
                 .ToDictionary(p => p.Key, p => p.Value.Version);
 
             foreach (var p in packages)
@@ -72,16 +72,16 @@ namespace NanoLibNet.Tests.Packaging
         [Fact]
         public void LibHoldsTheNanoBuildOutputs()
         {
-            XDocument nfproj = RepoFiles.Load("LibNet.Nano/LibNet.Nano.nfproj");
+            XDocument nfproj = RepoFiles.Load("LibNet.Nano/nf/LibNet.Nano.nfproj");
             string assembly = RepoFiles.Property(nfproj, "AssemblyName");
             var files = RepoFiles.Load(Nuspec).Root.Element(Ns + "files").Elements(Ns + "file")
                 .Select(f => ((string)f.Attribute("src"), (string)f.Attribute("target"))).ToList();
 
-            // What the nanoFramework build of the nfproj writes to bin\Release: the assembly, the
+            // What the nanoFramework build of nf/LibNet.Nano.nfproj writes to nf\bin\Release: the assembly, the
             // .pe the device loads, the .pdbx its debugger reads, the XML docs.
             foreach (string ext in new[] { ".dll", ".pe", ".pdbx", ".xml" })
             {
-                string src = @"LibNet.Nano\bin\Release\" + assembly + ext;
+                string src = @"LibNet.Nano\nf\bin\Release\" + assembly + ext;
                 Assert.True(files.Contains((src, "lib")), "the nuspec does not pack " + src + " into lib");
             }
 
@@ -123,7 +123,8 @@ namespace NanoLibNet.Tests.Packaging
                 Assert.True(supplied, "the nuspec's $" + name + "$ is not supplied by .github/workflows/nano.yml");
             }
 
-            Assert.Contains("LibNet.Nano/LibNet.Nano.nfproj", workflow);
+            Assert.Contains("msbuild LibNet.Nano/nf/LibNet.Nano.nfproj", workflow);
+            Assert.Contains("LibNet.Nano/nf/bin/Release/LibNet.Nano.$ext", workflow);
             Assert.Contains("nanoframework/nanobuild", workflow);
         }
     }

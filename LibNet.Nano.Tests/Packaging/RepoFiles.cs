@@ -72,7 +72,7 @@ namespace NanoLibNet.Tests.Packaging
                 p => ((string)p.Attribute("version"), string.Equals((string)p.Attribute("developmentDependency"), "true", StringComparison.OrdinalIgnoreCase)));
         }
 
-        /// <summary>Every .cs under <paramref name="projectDir"/> that an SDK-style project there compiles (bin/ and obj/ aside), as full paths.</summary>
+        /// <summary>Every .cs under <paramref name="projectDir"/> that an SDK-style project there compiles (bin/, obj/ and the nanoFramework project's nf/ aside), as full paths.</summary>
         public static SortedSet<string> SdkSources(string projectDir)
         {
             var set = new SortedSet<string>(StringComparer.Ordinal);
@@ -80,7 +80,7 @@ namespace NanoLibNet.Tests.Packaging
             {
                 string rel = Path.GetRelativePath(projectDir, f);
                 string first = rel.Split(Path.DirectorySeparatorChar)[0];
-                if (first == "bin" || first == "obj")
+                if (first == "bin" || first == "obj" || first == "nf")
                 {
                     continue;
                 }

@@ -9,8 +9,9 @@ namespace NanoLibNet.Tests
 {
     /// <summary>
     /// Certificates made by this test run with Debian's <c>openssl</c>: a CA, a server certificate
-    /// for localhost / 127.0.0.1 (SAN) and a client certificate, both signed by it, and an
-    /// unrelated second CA. Missing openssl is a failure with a message, never a skip.
+    /// for localhost / 127.0.0.1 (SAN) and a client certificate, both signed by it, an unrelated
+    /// second CA, and a self-signed server certificate for localhost / 127.0.0.1 ("selfsigned").
+    /// Missing openssl is a failure with a message, never a skip.
     /// </summary>
     public sealed class TestPki : IDisposable
     {
@@ -26,6 +27,9 @@ namespace NanoLibNet.Tests
             MakeCa("otherca", "Unrelated Test CA");
             MakeLeaf("server", "localhost", "server.ext");
             MakeLeaf("client", "libnet-client", "client.ext");
+            Run("req -x509 -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes -days 2"
+                + " -keyout selfsigned.key -out selfsigned.pem -subj \"/CN=localhost\""
+                + " -addext subjectAltName=DNS:localhost,IP:127.0.0.1");
             CaPem = Read("ca.pem");
             OtherCaPem = Read("otherca.pem");
             ServerPem = Read("server.pem");
@@ -139,10 +143,10 @@ namespace NanoLibNet.Tests
             return op;
         }
 
-        /// <summary>An <c>openssl s_server</c> on 127.0.0.1 and a free port, ready when this returns.</summary>
-        public static OpenSslProcess Server(TestPki pki, string extraArgs, out int port)
+        /// <summary>An <c>openssl s_server</c> on 127.0.0.1 and a free port, ready when this returns, with the CA-signed "server" certificate or another of <paramref name="pki"/> (e.g. "selfsigned").</summary>
+        public static OpenSslProcess Server(TestPki pki, string extraArgs, out int port, string cert = "server")
         {
-            OpenSslProcess p = Start("s_server -accept 127.0.0.1:0 -cert server.pem -key server.key " + extraArgs, pki.Dir);
+            OpenSslProcess p = Start("s_server -accept 127.0.0.1:0 -cert " + cert + ".pem -key " + cert + ".key " + extraArgs, pki.Dir);
             string line = p.WaitForLine("ACCEPT ", 15000);
             if (line == null)
             {

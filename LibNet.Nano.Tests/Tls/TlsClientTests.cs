@@ -175,21 +175,80 @@ namespace NanoLibNet.Tests
         }
 
         [Fact]
-        public void WithoutCaNothingIsVerified()
+        public void SelfSignedServerWithoutCaFailsClosedAgainstTheTrustStore()
         {
-            // No CA configured: no verification, as LuatOS: the wrong name is accepted too.
-            Adapter.Resolver = host => host == "wrong-name.test" ? "127.0.0.1" : null;
+            // No CA configured: the server is verified against the system's trust store, which
+            // knows neither this self-signed certificate nor the name it is reached by.
+            Adapter.Resolver = host => host == "wrong-name.test" || host == "localhost" ? "127.0.0.1" : null;
+            using (OpenSslProcess server = OpenSslProcess.Server(_pki, "-rev", out int port, "selfsigned"))
+            {
+                InTask(me =>
+                {
+                    NetCtrl netc = NetCtrl.Create(Adapter, me);
+                    ConfigTls(netc, null);
+                    Assert.False(netc.TlsInsecureSkipVerify);
+                    Stopwatch sw = Stopwatch.StartNew();
+                    Assert.False(LibNet.Connect(me, Bound, netc, "localhost", port), "connected to a self-signed server without a CA");
+                    Assert.True(sw.ElapsedMilliseconds < Bound);
+                    Assert.Equal(NetError.TlsFailed, netc.LastError);
+                    Assert.Equal(NetCtrlState.Error, netc.State);
+                    Assert.Contains("against the system's trust store", netc.LastErrorMessage);
+                    Assert.Contains("chain is not trusted", netc.LastErrorMessage);
+
+                    // And by a name the certificate does not carry: both reasons are given.
+                    Assert.False(LibNet.Connect(me, Bound, netc, "wrong-name.test", port));
+                    Assert.Equal(NetError.TlsFailed, netc.LastError);
+                    Assert.Contains("does not name the host", netc.LastErrorMessage);
+                    Assert.Contains("chain is not trusted", netc.LastErrorMessage);
+                    netc.Release();
+                });
+            }
+        }
+
+        [Fact]
+        public void ServerOfAnUnknownCaWithoutCaFails()
+        {
             using (OpenSslProcess server = OpenSslProcess.Server(_pki, "-rev", out int port))
             {
                 InTask(me =>
                 {
                     NetCtrl netc = NetCtrl.Create(Adapter, me);
                     ConfigTls(netc, null);
+                    Assert.False(LibNet.Connect(me, Bound, netc, "localhost", port));
+                    Assert.Equal(NetError.TlsFailed, netc.LastError);
+                    Assert.Contains("trust store", netc.LastErrorMessage);
+                    netc.Release();
+                });
+            }
+        }
+
+        [Fact]
+        public void ExplicitInsecureOptOutConnectsAndShowsOnTheNetc()
+        {
+            // TlsInsecureSkipVerify, set by name: any certificate, any name (LuatOS without a CA).
+            Adapter.Resolver = host => host == "wrong-name.test" || host == "localhost" ? "127.0.0.1" : null;
+            using (OpenSslProcess server = OpenSslProcess.Server(_pki, "-rev", out int port, "selfsigned"))
+            {
+                InTask(me =>
+                {
+                    NetCtrl netc = NetCtrl.Create(Adapter, me);
+                    ConfigTls(netc, null);
+                    netc.TlsInsecureSkipVerify = true;
                     Assert.True(LibNet.Connect(me, Bound, netc, "wrong-name.test", port), Describe(netc));
+                    Assert.True(netc.TlsInsecureSkipVerify);
+                    Assert.Throws<InvalidOperationException>(() => netc.TlsInsecureSkipVerify = false);
                     Send(me, netc, "xyz\n");
                     ReceiveUntil(me, netc, "zyx");
                     LibNet.Close(me, Bound, netc);
+
+                    // Kept across Config and reconnects until turned back on.
+                    ConfigTls(netc, null);
+                    Assert.True(netc.TlsInsecureSkipVerify);
+                    netc.TlsInsecureSkipVerify = false;
+                    Assert.False(LibNet.Connect(me, Bound, netc, "localhost", port));
+                    Assert.Equal(NetError.TlsFailed, netc.LastError);
                     netc.Release();
+                    Assert.Throws<ObjectDisposedException>(() => netc.TlsInsecureSkipVerify = true);
                 });
             }
         }

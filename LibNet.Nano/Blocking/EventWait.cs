@@ -25,6 +25,7 @@ namespace NanoLibNet
         {
             Mailbox box = task.Mailbox;
             int slice = netc.Adapter.CallerPollSliceMs;
+            int firstPoll = id == SocketEvent.Event ? netc.Adapter.CallerFirstPollMicros : 0;
             while (true)
             {
                 TaskMessage msg;
@@ -67,7 +68,7 @@ namespace NanoLibNet
 
                     int ms = deadline.Slice(slice);
                     long start = DateTime.UtcNow.Ticks;
-                    int r = netc.PollRead(ms);
+                    int r = netc.PollRead(ms * 1000);
                     if (r >= 0)
                     {
                         deadline.Spend(start, ms, r == 1);
@@ -78,6 +79,22 @@ namespace NanoLibNet
                     deadline.Spend(start, ms, true);
                     deadline.Wait(box.Signal, slice);
                     continue;
+                }
+
+                if (firstPoll > 0)
+                {
+                    // Desktop: the reply to what the task just sent usually comes within a moment;
+                    // the task waits for it on its own socket first, then for the engine's event.
+                    int ms = deadline.Slice((firstPoll + 999) / 1000);
+                    int us = ms * 1000 < firstPoll ? ms * 1000 : firstPoll;
+                    firstPoll = 0;
+                    if (us > 0)
+                    {
+                        long start = DateTime.UtcNow.Ticks;
+                        int r = netc.PollRead(us);
+                        deadline.Spend(start, ms, r != 0);
+                        continue;
+                    }
                 }
 
                 if (!deadline.Wait(box.Signal))

@@ -29,6 +29,7 @@ namespace NanoLibNet
         private int _wakePending;
         private int _sleepMs = 1;
         private int _pollSliceMs = 50;
+        private int _firstPollUs = 1000;
         private int _linkState = -1;
         private string _bindAddress;
         private IPAddress _bind;
@@ -90,11 +91,36 @@ namespace NanoLibNet
             }
         }
 
-        /// <summary>True when the tasks of this adapter poll their own sockets (the poll sweep: the device).</summary>
-        internal bool CallerPolls { get { return _sweep; } }
+        /// <summary>
+        /// Select engine only (desktop .NET): how long a task in <c>LibNet.Wait</c> first polls its own
+        /// socket natively before it waits for the engine's event (microseconds, default 1000; 0 =
+        /// never). A reply that comes within it (the usual request/response) is read on the task's
+        /// thread with no hand-off from the engine; a message from another thread is seen at the
+        /// latest this long after it came.
+        /// </summary>
+        public int FirstPollMicros
+        {
+            get
+            {
+                return _firstPollUs;
+            }
+
+            set
+            {
+                if (value < 0)
+                {
+                    throw new ArgumentOutOfRangeException("value", "the first poll must be 0 (none) or more microseconds");
+                }
+
+                _firstPollUs = value;
+            }
+        }
 
         /// <inheritdoc/>
         internal override int CallerPollSliceMs { get { return _sweep ? _pollSliceMs : 0; } }
+
+        /// <inheritdoc/>
+        internal override int CallerFirstPollMicros { get { return _sweep ? 0 : _firstPollUs; } }
 
         /// <summary>
         /// Poll sweep only: the longest sleep between sweeps when nothing happens (ms, default 20).
@@ -203,7 +229,7 @@ namespace NanoLibNet
             }
             catch (SocketException se)
             {
-                throw new NetFailure(NetError.HostNotFound, "host '" + host + "' did not resolve: " + se.Message);
+                throw new NetFailure(NetError.HostNotFound, "host '" + host + "' did not resolve: " + SocketErrors.Describe(SocketErrors.CodeOf(se), null));
             }
 
             IPAddress[] list = entry.AddressList;

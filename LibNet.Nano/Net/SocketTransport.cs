@@ -35,6 +35,11 @@ namespace NanoLibNet
         private X509Certificate _clientCa;
         private bool _handshakeOverdue;
 
+        // Who the connection is with, kept for failure messages: a reset socket may no longer say.
+        private IPAddress _peerAddress;
+        private int _peerPort;
+        private string _peerHost;
+
         internal SocketTransport(SocketAdapter adapter, bool udp)
         {
             _adapter = adapter;
@@ -47,6 +52,20 @@ namespace NanoLibNet
             _socket = accepted;
             _serverCert = serverCert;
             _clientCa = clientCa;
+            try
+            {
+                IPEndPoint peer = accepted.RemoteEndPoint as IPEndPoint;
+                if (peer != null)
+                {
+                    _peerAddress = peer.Address;
+                    _peerPort = peer.Port;
+                }
+            }
+            catch (SocketException)
+            {
+                // Gone already: its failure will not name it.
+            }
+
             adapter.HandleOpened();
             if (serverCert == null)
             {
@@ -64,13 +83,32 @@ namespace NanoLibNet
             ApplyOptions(s, config);
             if (config.LocalPort != 0)
             {
-                s.Bind(new IPEndPoint(_adapter.BindAddressFor(address.AddressFamily), config.LocalPort));
+                IPAddress local = _adapter.BindAddressFor(address.AddressFamily);
+                try
+                {
+                    s.Bind(new IPEndPoint(local, config.LocalPort));
+                }
+                catch (SocketException se)
+                {
+                    throw SocketErrors.Failure(se, "binding " + SocketErrors.EndPointText(local, config.LocalPort, null));
+                }
             }
 
-            s.Connect(new IPEndPoint(address, port));
+            _peerAddress = address;
+            _peerPort = port;
+            _peerHost = host;
+            try
+            {
+                s.Connect(new IPEndPoint(address, port));
+            }
+            catch (SocketException se)
+            {
+                throw SocketErrors.Failure(se, PeerText());
+            }
+
             if (config.IsTls)
             {
-                Publish(TlsSession.Client(s, host, config.ServerCert, config.ClientCert, config.ClientKey, config.ClientPassword));
+                Publish(TlsSession.Client(s, host, config.ServerCert, config.ClientCert, config.ClientKey, config.ClientPassword, config.TlsInsecureSkipVerify));
                 return;
             }
 
@@ -159,10 +197,17 @@ namespace NanoLibNet
             IPAddress bind = _adapter.ListenAddress();
             Socket s = Open(bind.AddressFamily);
             ApplyOptions(s, config);
-            s.Bind(new IPEndPoint(bind, localPort));
-            if (!_udp)
+            try
             {
-                s.Listen(backlog);
+                s.Bind(new IPEndPoint(bind, localPort));
+                if (!_udp)
+                {
+                    s.Listen(backlog);
+                }
+            }
+            catch (SocketException se)
+            {
+                throw SocketErrors.Failure(se, "listening on " + SocketErrors.EndPointText(bind, localPort, null));
             }
 
             SocketAdapter.MakeNonBlocking(s);
@@ -208,28 +253,29 @@ namespace NanoLibNet
 
         internal override int Send(byte[] buffer, int offset, int count)
         {
-            TlsSession tls = _tls;
-            if (tls != null)
-            {
-                return tls.Write(buffer, offset, count);
-            }
-
 #if NANOFRAMEWORK_1_0
             // Called when the socket polled writable: never more than it takes without blocking.
             count = count < DeviceSendChunk ? count : DeviceSendChunk;
 #endif
             try
             {
+                TlsSession tls = _tls;
+                if (tls != null)
+                {
+                    return tls.Write(buffer, offset, count);
+                }
+
                 return _socket.Send(buffer, offset, count, SocketFlags.None);
             }
-            catch (SocketException se)
+            catch (Exception ex)
             {
-                if (SocketErrors.IsWouldBlock(se))
+                SocketException se = SocketErrors.Find(ex);
+                if (se != null && _tls == null && SocketErrors.IsWouldBlock(se))
                 {
                     return 0;
                 }
 
-                throw;
+                throw Described(ex, se);
             }
         }
 
@@ -237,7 +283,7 @@ namespace NanoLibNet
         internal override bool CanSendDirect { get { return _tls == null && _socket != null; } }
 
         /// <inheritdoc/>
-        internal override bool CanPoll { get { return _adapter.CallerPolls && _socket != null; } }
+        internal override bool CanPoll { get { return _socket != null; } }
 
         /// <inheritdoc/>
         internal override bool CanReceiveDirect { get { return !_udp && _tls == null; } }
@@ -283,14 +329,15 @@ namespace NanoLibNet
             {
                 return to == null ? _socket.Send(buffer, offset, count, SocketFlags.None) : _socket.SendTo(buffer, offset, count, SocketFlags.None, to);
             }
-            catch (SocketException se)
+            catch (Exception ex)
             {
-                if (SocketErrors.IsWouldBlock(se))
+                SocketException se = SocketErrors.Find(ex);
+                if (se != null && SocketErrors.IsWouldBlock(se))
                 {
                     return 0;
                 }
 
-                throw;
+                throw Described(ex, se);
             }
         }
 
@@ -302,25 +349,42 @@ namespace NanoLibNet
 
         internal override int Receive(byte[] buffer, int offset, int count)
         {
-            TlsSession tls = _tls;
-            if (tls != null)
-            {
-                return tls.Read(buffer, offset, count);
-            }
-
             try
             {
+                TlsSession tls = _tls;
+                if (tls != null)
+                {
+                    return tls.Read(buffer, offset, count);
+                }
+
                 return _socket.Receive(buffer, offset, count, SocketFlags.None);
             }
-            catch (SocketException se)
+            catch (Exception ex)
             {
-                if (SocketErrors.IsWouldBlock(se))
+                SocketException se = SocketErrors.Find(ex);
+                if (se != null && _tls == null && SocketErrors.IsWouldBlock(se))
                 {
                     return -1;
                 }
 
-                throw;
+                throw Described(ex, se);
             }
+        }
+
+        /// <summary>A socket failure of an open connection, as a failure that says what happened and with whom.</summary>
+        private Exception Described(Exception ex, SocketException se)
+        {
+            if (se == null)
+            {
+                return ex;
+            }
+
+            return SocketErrors.Failure(se, _peerAddress == null ? null : "with " + PeerText());
+        }
+
+        private string PeerText()
+        {
+            return SocketErrors.EndPointText(_peerAddress, _peerPort, _peerHost);
         }
 
         // The end point of a datagram's target: built once per new target, not per datagram.
@@ -353,7 +417,7 @@ namespace NanoLibNet
                     return 0;
                 }
 
-                throw;
+                throw SocketErrors.Failure(se, "sending to " + _lastTo.ToString());
             }
         }
 
@@ -397,7 +461,7 @@ namespace NanoLibNet
                     return -1;
                 }
 
-                throw;
+                throw SocketErrors.Failure(se, "receiving on " + LocalEndPoint);
             }
 
             IPEndPoint ip = (IPEndPoint)from;
@@ -422,7 +486,7 @@ namespace NanoLibNet
                     return null;
                 }
 
-                throw;
+                throw SocketErrors.Failure(se, "accepting on " + LocalEndPoint);
             }
 
             return new SocketTransport(_adapter, c, _serverCert, _clientCa);

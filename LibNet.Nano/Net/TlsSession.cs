@@ -41,25 +41,35 @@ namespace NanoLibNet
         }
 
         /// <summary>
-        /// Worker thread, blocking: the client side of the handshake on a connected socket.
-        /// With <paramref name="caPem"/> the server's chain must lead to that CA and its certificate
-        /// must name <paramref name="host"/>; without it nothing is verified (as LuatOS).
+        /// Worker thread, blocking: the client side of the handshake on a connected socket. The
+        /// server's chain and its certificate's name (<paramref name="host"/>) are verified: with
+        /// <paramref name="caPem"/> against that CA; without it against the platform's trust store
+        /// (desktop .NET: the system's roots; the device: the CA bundle of nano's certificate
+        /// store, which <c>SslVerification.CertificateRequired</c> with no CA argument uses, the
+        /// only nano mode that verifies at all). <paramref name="insecure"/> = nothing is verified.
         /// </summary>
-        internal static TlsSession Client(Socket socket, string host, string caPem, string certPem, string keyPem, string password)
+        internal static TlsSession Client(Socket socket, string host, string caPem, string certPem, string keyPem, string password, bool insecure)
         {
-            X509Certificate ca = caPem == null ? null : TlsCertificates.Authority(caPem);
+            X509Certificate ca = caPem == null || insecure ? null : TlsCertificates.Authority(caPem);
             X509Certificate own = certPem == null ? null : TlsCertificates.WithKey(certPem, keyPem, password);
+            string against = insecure ? null : (ca != null ? "the configured CA" : TrustStore);
 #if NANOFRAMEWORK_1_0
             SslStream ssl = new SslStream(socket);
-            ssl.SslVerification = ca == null ? SslVerification.NoVerification : SslVerification.CertificateRequired;
-            Handshake(ssl, false, host, own, ca, false);
+            ssl.SslVerification = insecure ? SslVerification.NoVerification : SslVerification.CertificateRequired;
+            Handshake(ssl, false, host, own, ca, false, against);
 #else
-            TlsPeerCheck check = new TlsPeerCheck(ca, false, own);
+            TlsPeerCheck check = new TlsPeerCheck(ca, false, own, insecure);
             SslStream ssl = new SslStream(new TlsWire(socket), false, check.Validate, check.SelectLocal);
             Handshake(ssl, check, false, host, own, false);
 #endif
             return Ready(socket, ssl);
         }
+
+#if NANOFRAMEWORK_1_0
+        private const string TrustStore = "the device's certificate store (CertificateManager)";
+#else
+        private const string TrustStore = "the system's trust store";
+#endif
 
         /// <summary>
         /// Worker thread, blocking: the server side of the handshake of an accepted client, with
@@ -72,10 +82,10 @@ namespace NanoLibNet
             bool require = clientCa != null;
 #if NANOFRAMEWORK_1_0
             SslStream ssl = new SslStream(socket);
-            Handshake(ssl, true, null, serverCert, null, require);
+            Handshake(ssl, true, null, serverCert, null, require, null);
 #else
             socket.Blocking = true; // an accepted socket inherits the listener's non-blocking mode
-            TlsPeerCheck check = new TlsPeerCheck(clientCa, true, null);
+            TlsPeerCheck check = new TlsPeerCheck(clientCa, true, null, false);
             SslStream ssl = new SslStream(new TlsWire(socket), false, check.Validate);
             Handshake(ssl, check, true, null, serverCert, require);
 #endif
@@ -83,7 +93,7 @@ namespace NanoLibNet
         }
 
 #if NANOFRAMEWORK_1_0
-        private static void Handshake(SslStream ssl, bool server, string host, X509Certificate own, X509Certificate ca, bool require)
+        private static void Handshake(SslStream ssl, bool server, string host, X509Certificate own, X509Certificate ca, bool require, string against)
         {
             try
             {
@@ -104,7 +114,11 @@ namespace NanoLibNet
                     throw;
                 }
 
-                throw new NetFailure(NetError.TlsFailed, "TLS handshake failed: " + ex.Message);
+                // nano's exceptions say little (a SocketException's Message is generic): the code,
+                // and what the server was verified against, are what the user can act on.
+                SocketException se = SocketErrors.Find(ex);
+                string why = se != null ? SocketErrors.TlsHandshakeCode(SocketErrors.CodeOf(se)) : ex.GetType().FullName + ": " + ex.Message;
+                throw new NetFailure(NetError.TlsFailed, "TLS handshake failed: " + why + (against == null ? "" : "; the server's certificate and name were verified against " + against));
             }
         }
 #else

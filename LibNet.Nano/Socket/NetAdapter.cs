@@ -140,6 +140,13 @@ namespace NanoLibNet
         /// </summary>
         internal virtual int CallerPollSliceMs { get { return 0; } }
 
+        /// <summary>
+        /// How long a task blocked in <c>LibNet.Wait</c> first polls its own socket natively
+        /// before it waits for the engine's event instead (microseconds); 0 = it does not.
+        /// (An adapter whose tasks always poll, <see cref="CallerPollSliceMs"/>, needs none.)
+        /// </summary>
+        internal virtual int CallerFirstPollMicros { get { return 0; } }
+
         /// <summary>Maps a failure thrown by a transport to a <see cref="NetError"/> code.</summary>
         internal abstract int MapError(Exception ex);
     }

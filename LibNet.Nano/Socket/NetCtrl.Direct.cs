@@ -177,10 +177,10 @@ namespace NanoLibNet
             }
         }
 
-        /// <summary>Sync held: true when the caller itself waits for the socket to take more (it polls natively), so nothing is queued for the engine.</summary>
-        private static bool CallerWaitsToSend(Transport t)
+        /// <summary>Sync held: true when the caller itself waits for the socket to take more (its adapter's tasks poll natively), so nothing is queued for the engine.</summary>
+        private bool CallerWaitsToSend(Transport t)
         {
-            return t != null && t.CanPoll && t.CanSendDirect;
+            return t != null && t.CanPoll && t.CanSendDirect && _adapter.CallerPollSliceMs > 0;
         }
 
         /// <summary>Sync held: a Tx on a netc that is not connected. A failure keeps its own reason; otherwise NotConnected.</summary>
@@ -235,12 +235,12 @@ namespace NanoLibNet
 
         /// <summary>
         /// Caller (LibNet.Wait and LibNet.Listen on an adapter whose callers poll): waits
-        /// natively, at most <paramref name="sliceMs"/>, for the socket to be readable, then has
+        /// natively, at most <paramref name="microseconds"/>, for the socket to be readable, then has
         /// it read. Returns 1 when something happened (data in the ring, the end, a failure, a
         /// close: look at the state again), 0 when the slice passed with nothing, -1 when the
         /// caller cannot poll it now (the engine reads it, or was asked to: wait for its event).
         /// </summary>
-        internal int PollRead(int sliceMs)
+        internal int PollRead(int microseconds)
         {
             Transport t;
             bool listening;
@@ -279,7 +279,7 @@ namespace NanoLibNet
             bool ready;
             try
             {
-                ready = t.Poll(sliceMs * 1000, false);
+                ready = t.Poll(microseconds, false);
             }
             catch (Exception)
             {

@@ -189,7 +189,7 @@ namespace NanoLibNet
         /// <summary>Keepalive probes before the connection is dropped.</summary>
         public int KeepCount { get { return _keepCount; } }
 
-        /// <summary>The server CA certificate (PEM) a TLS client verifies against, or null (no verification); on a TLS listener, the CA client certificates must chain to (set = client certificate required).</summary>
+        /// <summary>The server CA certificate (PEM) a TLS client verifies against, or null (the platform's trust store; see <see cref="TlsInsecureSkipVerify"/>); on a TLS listener, the CA client certificates must chain to (set = client certificate required).</summary>
         public string ServerCert { get { return _serverCert; } }
 
         /// <summary>The client certificate (PEM), or null; on a TLS listener, the server's own certificate.</summary>
@@ -236,7 +236,7 @@ namespace NanoLibNet
         /// <param name="keepIdle">Keepalive: idle seconds before the first probe; 0 = keepalive off.</param>
         /// <param name="keepInterval">Keepalive: seconds between probes.</param>
         /// <param name="keepCount">Keepalive: unanswered probes before the connection drops.</param>
-        /// <param name="serverCert">TLS client: CA certificate (PEM) to verify the server's chain and host name against; null = no verification at all (as LuatOS: any certificate, any name is accepted). TLS listener: null = no client certificate asked for; a CA (PEM) = every client must present a certificate, verified against this CA on desktop .NET (on the device nano's <c>AuthenticateAsServer(cert, true, Tls12)</c> requires it; nano takes no CA there), else the client is refused and counted in <see cref="AcceptFailures"/>.</param>
+        /// <param name="serverCert">TLS client: CA certificate (PEM) to verify the server's chain and host name against; null = verify them against the platform's trust store (desktop .NET: the system's roots; the device: its certificate store). Turning verification off is a separate, explicit step: <see cref="TlsInsecureSkipVerify"/>. TLS listener: null = no client certificate asked for; a CA (PEM) = every client must present a certificate, verified against this CA on desktop .NET (on the device nano's <c>AuthenticateAsServer(cert, true, Tls12)</c> requires it; nano takes no CA there), else the client is refused and counted in <see cref="AcceptFailures"/>.</param>
         /// <param name="clientCert">TLS client: its certificate (PEM), or null. TLS listener: the server certificate (PEM), required.</param>
         /// <param name="clientKey">Private key (PEM) of <paramref name="clientCert"/>.</param>
         /// <param name="clientPassword">Password of <paramref name="clientKey"/>, or null.</param>

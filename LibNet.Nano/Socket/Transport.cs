@@ -91,9 +91,9 @@ namespace NanoLibNet
         }
 
         /// <summary>
-        /// True when the task waiting on this socket polls it itself (<see cref="Poll"/>), which
-        /// wakes at once when it is ready: the device's way to see data without waiting for the
-        /// engine's next sweep (see <c>SocketAdapter</c>).
+        /// True when a task waiting on this socket can poll it itself (<see cref="Poll"/>), which
+        /// wakes at once when it is ready (when it does is the adapter's choice:
+        /// <see cref="NetAdapter.CallerPollSliceMs"/>, <see cref="NetAdapter.CallerFirstPollMicros"/>).
         /// </summary>
         internal virtual bool CanPoll { get { return false; } }
 

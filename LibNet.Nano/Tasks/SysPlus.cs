@@ -32,6 +32,49 @@ namespace NanoLibNet
         /// <summary><see cref="SendMsg(string, int, int)"/> calls refused because no task had that name.</summary>
         public static int RefusedNoTask { get { return s_refusedNoTask; } }
 
+        /// <summary>How many task names <see cref="LastFault"/> remembers (8): the most recent ones to fail.</summary>
+        public const int FaultLogCapacity = 8;
+
+        /// <summary>
+        /// Task bodies that ended by throwing, since start. Each such exception is also written to
+        /// the console ("[SysPlus] task 'name' failed: type: message" and the stack where the
+        /// platform keeps one; on the device, the debugger's output), kept for
+        /// <see cref="LastFault"/> and given to <see cref="FaultHandler"/>.
+        /// </summary>
+        public static int TaskFaults { get { return FaultLog.Count; } }
+
+        /// <summary>
+        /// The exception the last failed run of the task named <paramref name="taskName"/> threw,
+        /// readable after the task ended; null when it never threw or when
+        /// <see cref="FaultLogCapacity"/> other task names failed since (the table is fixed).
+        /// A later run that ends normally does not clear it.
+        /// </summary>
+        /// <param name="taskName">The task.</param>
+        /// <returns>The exception, or null.</returns>
+        /// <exception cref="ArgumentNullException"><paramref name="taskName"/> is null.</exception>
+        public static Exception LastFault(string taskName)
+        {
+            if (taskName == null)
+            {
+                throw new ArgumentNullException("taskName");
+            }
+
+            return FaultLog.Last(taskName);
+        }
+
+        /// <summary>
+        /// Optional, process-wide: called with the name and the exception whenever a task's body
+        /// throws (after it was written out, counted and kept). It runs on the ended task's
+        /// thread after the task was unregistered and its sockets were released, so it may start
+        /// the task again under the same name; <see cref="Join"/> may return before it finishes.
+        /// What it throws is written out and dropped. Null (default) = none.
+        /// </summary>
+        public static TaskFaultHandler FaultHandler
+        {
+            get { return FaultLog.Handler; }
+            set { FaultLog.Handler = value; }
+        }
+
         /// <summary>Starts <paramref name="body"/>(<paramref name="arg"/>) as a task with a 16-message mailbox.</summary>
         /// <param name="body">What the task runs.</param>
         /// <param name="taskName">The task's unique name.</param>
@@ -48,8 +91,9 @@ namespace NanoLibNet
         /// <summary>
         /// Starts <paramref name="body"/>(<paramref name="arg"/>) on a new thread registered as
         /// <paramref name="taskName"/>, with a mailbox of <paramref name="mailboxCapacity"/> messages
-        /// (a ring allocated once: about 16 bytes per slot on the device). When the body returns or
-        /// throws, the task is unregistered and the sockets it still owns are closed and released.
+        /// (a ring allocated once: about 72 bytes per slot on the device, see docs/ram-budget.md).
+        /// When the body returns or throws, the task is unregistered and the sockets it still owns
+        /// are closed and released; an exception is never silent (see <see cref="TaskFaults"/>).
         /// </summary>
         /// <param name="body">What the task runs.</param>
         /// <param name="taskName">The task's unique name.</param>

@@ -28,18 +28,19 @@ namespace NanoLibNet
             Mailbox = new Mailbox(capacity);
         }
 
-        /// <summary>The exception the body ended with, if any.</summary>
-        internal Exception Fault;
-
         internal void Run()
         {
+            Exception fault = null;
             try
             {
                 _body(_arg);
             }
             catch (Exception ex)
             {
-                Fault = ex;
+                // Counted, kept and written out before the name goes: whoever sees the task
+                // ended (Join, Exists) can read its fault.
+                fault = ex;
+                FaultLog.Record(Name, ex);
             }
             finally
             {
@@ -50,6 +51,12 @@ namespace NanoLibNet
                 SysPlus.ThreadEnded();
                 SysPlus.Unregister(this);
                 ReleaseOwned(true);
+            }
+
+            if (fault != null)
+            {
+                // Last, with the name free: a handler may start the task again.
+                FaultLog.CallHandler(Name, fault);
             }
         }
 

@@ -1,6 +1,6 @@
 using System.Reflection;
 
-// Assembly identity of the nano build (LibNet.Nano.nfproj links this file in). The host build
+// Assembly identity of the nano build (LibNet.Nano/nf/LibNet.Nano.nfproj links this file in). The host build
 // (LibNet.Nano.csproj, SDK-style) generates its own attributes, which is why this file lives
 // outside LibNet.Nano/, whose **/*.cs the host build compiles.
 [assembly: AssemblyTitle("LibNet.Nano")]

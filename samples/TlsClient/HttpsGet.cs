@@ -4,8 +4,8 @@ using NanoLibNet;
 namespace NanoLibNet.Samples
 {
     /// <summary>
-    /// A LibNet task that does one HTTPS GET: TLS connect (verified against a CA when one is
-    /// given), send the request, read the response until the server closes. Written the way it
+    /// A LibNet task that does one HTTPS GET: TLS connect (verified against the CA given, else
+    /// against the trust store), send the request, read the response until the server closes. Written the way it
     /// runs on the device: no generics, buffers allocated once, every blocking call with a deadline.
     /// </summary>
     public sealed class HttpsGet
@@ -16,7 +16,7 @@ namespace NanoLibNet.Samples
         private readonly string _caPem;
         private readonly StringBuilder _response = new StringBuilder();
 
-        /// <summary>A GET of "/" from <paramref name="host"/>:<paramref name="port"/>; <paramref name="caPem"/> null = no verification.</summary>
+        /// <summary>A GET of "/" from <paramref name="host"/>:<paramref name="port"/>, verified against <paramref name="caPem"/>, or with null against the platform's trust store.</summary>
         public HttpsGet(NetAdapter adapter, string host, int port, string caPem)
         {
             _adapter = adapter;

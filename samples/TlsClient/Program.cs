@@ -10,7 +10,8 @@ namespace NanoLibNet.Samples
     /// <c>dotnet run --project samples/TlsClient</c>: makes a throwaway certificate for localhost
     /// with <c>openssl</c>, starts <c>openssl s_server -www</c> on 127.0.0.1, and runs the
     /// <see cref="HttpsGet"/> task against it, verified against that certificate.
-    /// <c>dotnet run --project samples/TlsClient -- HOST PORT [CA.pem]</c> fetches from another server.
+    /// <c>dotnet run --project samples/TlsClient -- HOST PORT [CA.pem]</c> fetches from another server,
+    /// verified against CA.pem, or without it against the system's trust store.
     /// </summary>
     public static class Program
     {

@@ -1,0 +1,174 @@
+using System;
+using System.Collections.Generic;
+using System.Diagnostics;
+using System.Net;
+using System.Net.Sockets;
+using System.Threading;
+
+namespace NanoLibNet.Bench
+{
+    // Bulk throughput: 64 MB in small and large writes, one LibNet.Tx each, pipelined NetCtrl.Tx, and one LibNet.Tx of all of it.
+    internal sealed partial class Harness
+    {
+        // ---- bulk throughput ---------------------------------------------------------------------
+
+        private void Bulk()
+        {
+            long total = _smoke ? 1L << 20 : 64L << 20;
+            using (SinkPeer sink = new SinkPeer(total))
+            {
+                foreach (int write in new[] { 1024, 16384 })
+                {
+                    List<double> raw = new List<double>();
+                    List<double> blocking = new List<double>();
+                    List<double> pipelined = new List<double>();
+                    for (int i = 0; i < _repeats; i++)
+                    {
+                        raw.Add(BulkRaw(sink.Port, total, write));
+                        blocking.Add(BulkLibNet(sink.Port, total, write, false));
+                        pipelined.Add(BulkLibNet(sink.Port, total, write, true));
+                    }
+
+                    double r = Stats.Median(raw);
+                    double b = Stats.Median(blocking);
+                    double p = Stats.Median(pipelined);
+                    string mb = (total >> 20) + " MB";
+                    _report.Row("bulk " + mb + ", " + write + " B writes, LibNet.Tx each (MB/s)", Stats.F(b), Stats.F(r), Stats.F(b / r, 2), "≥ 0.85", b / r >= 0.85);
+                    _report.Row("bulk " + mb + ", " + write + " B writes, NetCtrl.Tx until full, then TxOk (MB/s)", Stats.F(p), Stats.F(r), Stats.F(p / r, 2), "≥ 0.85", p / r >= 0.85);
+                }
+
+                // All of it in one call: raw Send of the whole buffer against one LibNet.Tx.
+                byte[] all = new byte[total];
+                List<double> rawOne = new List<double>();
+                List<double> libOne = new List<double>();
+                List<double> libOneSweep = new List<double>();
+                for (int i = 0; i < _repeats; i++)
+                {
+                    rawOne.Add(BulkRawOne(sink.Port, all));
+                    libOne.Add(BulkLibNetOne(sink.Port, all, false));
+                    libOneSweep.Add(BulkLibNetOne(sink.Port, all, true));
+                }
+
+                double ro = Stats.Median(rawOne);
+                double lo = Stats.Median(libOne);
+                double ls = Stats.Median(libOneSweep);
+                string whole = (total >> 20) + " MB";
+                _report.Row("bulk " + whole + " in one LibNet.Tx, default 1536 B rings (MB/s)", Stats.F(lo), Stats.F(ro), Stats.F(lo / ro, 2), "≥ 0.9", lo / ro >= 0.9);
+                _report.Row("bulk " + whole + " in one LibNet.Tx, default rings, poll-sweep engine (device path) (MB/s)", Stats.F(ls), Stats.F(ro), Stats.F(ls / ro, 2), "-", null);
+            }
+        }
+
+        private static double BulkRawOne(int port, byte[] all)
+        {
+            byte[] ack = new byte[1];
+            using (Socket s = Loop.Client(port))
+            {
+                long t0 = Stopwatch.GetTimestamp();
+                Loop.SendAll(s, all, 0, all.Length);
+                Loop.ReceiveExactly(s, ack, 1);
+                return all.Length / Stats.TicksToMicros(Stopwatch.GetTimestamp() - t0);
+            }
+        }
+
+        /// <summary>One LibNet.Tx of everything, through default rings (the streaming Tx).</summary>
+        private static double BulkLibNetOne(int port, byte[] all, bool sweep)
+        {
+            SocketAdapter adapter = new SocketAdapter(sweep) { BindAddress = Loop.Ip };
+            double mbps = 0;
+            TaskRun run = TaskRun.Start("bulk1", me =>
+            {
+                byte[] ack = new byte[1];
+                NetCtrl netc = NetCtrl.Create(adapter, me);
+                netc.Config(0, false, false);
+                Check(LibNet.Connect(me, 10000, netc, Loop.Ip, port), netc, "Connect");
+                long t0 = Stopwatch.GetTimestamp();
+                bool full;
+                Check(LibNet.Tx(me, 60000, netc, all, out full) && !full, netc, "LibNet.Tx");
+                int got = 0;
+                while (got == 0)
+                {
+                    bool ev;
+                    Check(LibNet.Wait(me, 10000, netc, out ev) && ev, netc, "Wait for the ack");
+                    netc.Rx(ack, 0, 1, out got);
+                }
+
+                mbps = all.Length / Stats.TicksToMicros(Stopwatch.GetTimestamp() - t0);
+                LibNet.Close(me, 5000, netc);
+                netc.Release();
+            });
+            run.Join();
+            EndAdapter(adapter);
+            return mbps;
+        }
+
+        private static double BulkRaw(int port, long total, int write)
+        {
+            byte[] data = new byte[write];
+            byte[] ack = new byte[1];
+            using (Socket s = Loop.Client(port))
+            {
+                long t0 = Stopwatch.GetTimestamp();
+                for (long sent = 0; sent < total; sent += write)
+                {
+                    Loop.SendAll(s, data, 0, write);
+                }
+
+                Loop.ReceiveExactly(s, ack, 1);
+                return total / Stats.TicksToMicros(Stopwatch.GetTimestamp() - t0);
+            }
+        }
+
+        /// <summary>LibNet bulk: each write through the blocking <c>LibNet.Tx</c>, or (pipelined) through <c>NetCtrl.Tx</c>, waiting for TxOk only when the send ring is full.</summary>
+        private static double BulkLibNet(int port, long total, int write, bool pipelined)
+        {
+            SocketAdapter adapter = new SocketAdapter { BindAddress = Loop.Ip };
+            double mbps = 0;
+            TaskRun run = TaskRun.Start("bulk", me =>
+            {
+                byte[] data = new byte[write];
+                byte[] ack = new byte[1];
+                NetCtrl netc = NetCtrl.Create(adapter, me);
+                netc.Config(0, false, false, 0, 0, 0, null, null, null, null, NetCtrl.DefaultBufferSize, NetCtrl.MaxBufferSize);
+                Check(LibNet.Connect(me, 10000, netc, Loop.Ip, port), netc, "Connect");
+                long t0 = Stopwatch.GetTimestamp();
+                for (long sent = 0; sent < total; sent += write)
+                {
+                    bool full;
+                    if (!pipelined)
+                    {
+                        Check(LibNet.Tx(me, 10000, netc, data, 0, write, out full) && !full, netc, "LibNet.Tx");
+                        continue;
+                    }
+
+                    while (true)
+                    {
+                        bool done;
+                        Check(netc.Tx(data, 0, write, out full, out done), netc, "NetCtrl.Tx");
+                        if (!full)
+                        {
+                            break;
+                        }
+
+                        TaskMessage msg;
+                        Check(SysPlus.WaitMsg(me, SocketEvent.TxOk, 10000, out msg) && msg.Param == 0, netc, "TxOk");
+                    }
+                }
+
+                int got = 0;
+                while (got == 0)
+                {
+                    bool ev;
+                    Check(LibNet.Wait(me, 10000, netc, out ev) && ev, netc, "Wait for the ack");
+                    netc.Rx(ack, 0, 1, out got);
+                }
+
+                mbps = total / Stats.TicksToMicros(Stopwatch.GetTimestamp() - t0);
+                LibNet.Close(me, 5000, netc);
+                netc.Release();
+            });
+            run.Join();
+            EndAdapter(adapter);
+            return mbps;
+        }
+    }
+}
