@@ -25,6 +25,7 @@ namespace NanoLibNet
         {
             Mailbox box = task.Mailbox;
             int slice = netc.Adapter.CallerPollSliceMs;
+            int maxSlice = netc.Adapter.CallerMaxPollSliceMs;
             int firstPoll = id == SocketEvent.Event ? netc.Adapter.CallerFirstPollMicros : 0;
             while (true)
             {
@@ -72,6 +73,12 @@ namespace NanoLibNet
                     if (r >= 0)
                     {
                         deadline.Spend(start, ms, r == 1);
+                        if (r == 0 && slice < maxSlice)
+                        {
+                            // Nothing came: look at the mailbox less often (each look costs a wake-up).
+                            slice = slice * 2 > maxSlice ? maxSlice : slice * 2;
+                        }
+
                         continue;
                     }
 

@@ -29,6 +29,7 @@ namespace NanoLibNet
         private int _wakePending;
         private int _sleepMs = 1;
         private int _pollSliceMs = 50;
+        private int _maxPollSliceMs = 500;
         private int _firstPollUs = 1000;
         private int _linkState = -1;
         private string _bindAddress;
@@ -57,7 +58,7 @@ namespace NanoLibNet
         public SocketAdapter(bool pollSweep)
         {
             _sweep = pollSweep;
-            IdlePollMs = 20;
+            IdlePollMs = 100;
             TlsAcceptTimeout = 10000;
             CountLoopback = true;
         }
@@ -66,11 +67,12 @@ namespace NanoLibNet
         public override string Name { get { return _sweep ? "socket(poll)" : "socket(select)"; } }
 
         /// <summary>
-        /// Poll sweep only (the device): the longest a task blocked in <c>LibNet.Wait</c>,
+        /// Poll sweep only (the device): the first slice a task blocked in <c>LibNet.Wait</c>,
         /// <c>Listen</c> or <c>Tx</c> polls its own socket natively before it looks at its mailbox
-        /// again (ms, default 50). Data, a client or room to send wakes such a task at once; a
-        /// message from another thread (<c>SysPlus.SendMsg</c>, an event of another netc of the
-        /// task) is seen at the latest this long after it came. Shorter: messages sooner, more
+        /// again (ms, default 50); while nothing comes the slices double, up to
+        /// <see cref="MaxPollSliceMs"/>. Data, a client or room to send wakes such a task at once;
+        /// a message from another thread (<c>SysPlus.SendMsg</c>, an event of another netc of the
+        /// task) is seen at the latest one slice after it came. Shorter: messages sooner, more
         /// wake-ups while idle (one per slice per waiting task).
         /// </summary>
         public int PollSliceMs
@@ -120,14 +122,45 @@ namespace NanoLibNet
         internal override int CallerPollSliceMs { get { return _sweep ? _pollSliceMs : 0; } }
 
         /// <inheritdoc/>
+        internal override int CallerMaxPollSliceMs { get { return _maxPollSliceMs < _pollSliceMs ? _pollSliceMs : _maxPollSliceMs; } }
+
+        /// <inheritdoc/>
         internal override int CallerFirstPollMicros { get { return _sweep ? 0 : _firstPollUs; } }
 
         /// <summary>
-        /// Poll sweep only: the longest sleep between sweeps when nothing happens (ms, default 20).
-        /// It starts at 1 ms after any activity and doubles while idle: the worst-case delay
-        /// before idle sockets notice new data, traded against the CPU an idle sweep costs.
+        /// Poll sweep only (the device): the longest sleep between the engine's sweeps when nothing
+        /// happens (ms, default 100). It starts at 1 ms after any activity and doubles while idle:
+        /// the worst-case delay before a socket no task waits on (a socket-layer netc, a callback
+        /// netc) notices new data, traded against the CPU an idle sweep costs. A task blocked in a
+        /// LibNet call polls its own socket and sees data at once, whatever this says; with no
+        /// socket to watch the engine sleeps until it is asked for something.
         /// </summary>
         public int IdlePollMs { get; set; }
+
+        /// <summary>
+        /// Poll sweep only (the device): the longest slice a task blocked in a LibNet call polls its
+        /// own socket natively before it looks at its mailbox (ms, default 500). Slices start at
+        /// <see cref="PollSliceMs"/> and double while nothing comes, up to this: after a long idle,
+        /// a message from another thread is seen at the latest this long after it came, and a
+        /// waiting task costs one wake-up per slice.
+        /// </summary>
+        public int MaxPollSliceMs
+        {
+            get
+            {
+                return _maxPollSliceMs;
+            }
+
+            set
+            {
+                if (value < 1)
+                {
+                    throw new ArgumentOutOfRangeException("value", "the poll slice must be 1 ms or more");
+                }
+
+                _maxPollSliceMs = value;
+            }
+        }
 
         /// <summary>
         /// Whether a loopback address counts as a link (default true, so tests and demos on a
@@ -365,6 +398,14 @@ namespace NanoLibNet
             if (Sweep(sockets, count) || timeoutMs == 0)
             {
                 _sleepMs = 1;
+                return;
+            }
+
+            if (count == 0)
+            {
+                // Nothing to watch (no socket, or every one polled by the task waiting on it):
+                // sleep until someone asks for something.
+                _kick.WaitOne(timeoutMs, false);
                 return;
             }
 

@@ -84,6 +84,7 @@ namespace NanoLibNet
             if (config.LocalPort != 0)
             {
                 IPAddress local = _adapter.BindAddressFor(address.AddressFamily);
+                AllowRebind(s);
                 try
                 {
                     s.Bind(new IPEndPoint(local, config.LocalPort));
@@ -121,14 +122,24 @@ namespace NanoLibNet
         /// <summary>
         /// Worker thread, blocking: the server side of an accepted client's handshake, bounded by
         /// <see cref="SocketAdapter.TlsAcceptTimeout"/>: a timer closes the socket at that deadline,
-        /// which is the only way to stop a handshake on the device.
+        /// which is the only way to stop a handshake on the device. On the device the handshake
+        /// itself runs in native code that stops every managed thread (the timer's included)
+        /// until it ends, so the client's first bytes are awaited first, where threads run: a
+        /// client that never speaks is dropped at the deadline instead of stopping the device.
+        /// (One that stalls in the middle of its handshake still stops it until it goes on.)
         /// </summary>
         internal override void Handshake()
         {
             TlsSession tls;
-            Timer deadline = new Timer(HandshakeOverdue, null, _adapter.TlsAcceptTimeout, Timeout.Infinite);
+            int timeout = _adapter.TlsAcceptTimeout;
+            Timer deadline = new Timer(HandshakeOverdue, null, timeout, Timeout.Infinite);
             try
             {
+                if (!_socket.Poll(timeout >= int.MaxValue / 1000 ? int.MaxValue : timeout * 1000, SelectMode.SelectRead))
+                {
+                    throw new NetFailure(NetError.Timeout, "the client sent nothing within " + timeout + " ms of connecting");
+                }
+
                 tls = TlsSession.Server(_socket, _serverCert, _clientCa);
             }
             catch (Exception)
@@ -197,6 +208,7 @@ namespace NanoLibNet
             IPAddress bind = _adapter.ListenAddress();
             Socket s = Open(bind.AddressFamily);
             ApplyOptions(s, config);
+            AllowRebind(s);
             try
             {
                 s.Bind(new IPEndPoint(bind, localPort));
@@ -232,6 +244,23 @@ namespace NanoLibNet
 
             _adapter.HandleOpened();
             return s;
+        }
+
+        /// <summary>
+        /// TCP: lets a bind take a port whose earlier connections still wait in TIME_WAIT (a
+        /// server restarted on its port right after serving), as desktop .NET does by itself on
+        /// Linux. nano does not: without SO_REUSEADDR such a Listen failed with AddressInUse for
+        /// minutes (found on the nanoCLR; docs/nano-notes.md). A second listener on a port in use
+        /// still fails (lwIP and Linux check that at listen time).
+        /// </summary>
+        private void AllowRebind(Socket s)
+        {
+#if NANOFRAMEWORK_1_0
+            if (!_udp)
+            {
+                s.SetSocketOption(SocketOptionLevel.Socket, SocketOptionName.ReuseAddress, true);
+            }
+#endif
         }
 
         private void ApplyOptions(Socket s, NetCtrl config)
@@ -352,6 +381,14 @@ namespace NanoLibNet
             try
             {
                 TlsSession tls = _tls;
+#if NANOFRAMEWORK_1_0
+                // A device socket has no non-blocking mode: a read of one with nothing in it blocks.
+                // Whoever reads has seen it ready, but another reader may have emptied it since.
+                if ((tls == null || !tls.HasBufferedData) && !_socket.Poll(0, SelectMode.SelectRead))
+                {
+                    return -1;
+                }
+#endif
                 if (tls != null)
                 {
                     return tls.Read(buffer, offset, count);
@@ -448,6 +485,15 @@ namespace NanoLibNet
 
             EndPoint from = _anyFrom;
             int got;
+#if NANOFRAMEWORK_1_0
+            // No non-blocking mode on the device: read only what is there (see Receive).
+            if (!_socket.Poll(0, SelectMode.SelectRead))
+            {
+                addressLength = 0;
+                port = 0;
+                return -1;
+            }
+#endif
             try
             {
                 got = _socket.ReceiveFrom(buffer, offset, count, SocketFlags.None, ref from);

@@ -140,6 +140,9 @@ namespace NanoLibNet
         /// </summary>
         internal virtual int CallerPollSliceMs { get { return 0; } }
 
+        /// <summary>The longest such slice: they double from <see cref="CallerPollSliceMs"/> while nothing comes.</summary>
+        internal virtual int CallerMaxPollSliceMs { get { return 0; } }
+
         /// <summary>
         /// How long a task blocked in <c>LibNet.Wait</c> first polls its own socket natively
         /// before it waits for the engine's event instead (microseconds); 0 = it does not.

@@ -141,11 +141,8 @@ namespace NanoLibNet
 
         // ---- engine thread --------------------------------------------------------------------
 
-        /// <summary>
-        /// Engine: delivers what other threads raised, then acts on the request bits tasks left.
-        /// Returns the transport to read now (a caller saw it readable, <see cref="NetRequest.ReadNow"/>), or null.
-        /// </summary>
-        internal Transport ProcessRequests()
+        /// <summary>Engine: delivers what other threads raised for a callback, then acts on the request bits tasks left.</summary>
+        internal void ProcessRequests()
         {
             DeliverOutbox();
             int r;
@@ -164,22 +161,19 @@ namespace NanoLibNet
 
             if (t == null)
             {
-                return null;
+                return;
             }
 
             if ((r & NetRequest.LinkDown) != 0)
             {
                 Fail(t, NetError.LinkDown, "the network link went down");
-                return null;
+                return;
             }
 
             if (finish)
             {
                 FinishClose(t);
-                return null;
             }
-
-            return (r & NetRequest.ReadNow) != 0 ? t : null;
         }
 
         /// <summary>Engine: sets what this netc's socket waits for; null when nothing.</summary>

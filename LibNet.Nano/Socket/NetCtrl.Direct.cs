@@ -12,7 +12,9 @@ namespace NanoLibNet
     // - wait for data (adapters whose callers poll, i.e. the device): the blocked task polls its
     //   own socket natively, which wakes at once when data comes, in slices so it still sees its
     //   mailbox; on a plain TCP socket it then reads into the ring itself (no hand-off at all);
-    //   otherwise (UDP, TLS, a listener) it asks the engine to read now (NetRequest.ReadNow).
+    //   otherwise (UDP, TLS, a listener) it wakes the engine, whose turn then finds the socket
+    //   ready and reads it (the engine never reads a socket it has not seen ready itself: on the
+    //   device a read of a socket with nothing in it blocks).
     // - wait for room to send (same adapters): it polls its socket for writability natively.
     // (A // comment: the public summary of NetCtrl is the one in NetCtrl.cs.)
     public sealed partial class NetCtrl
@@ -260,8 +262,9 @@ namespace NanoLibNet
 
                 if (t.HasBufferedData)
                 {
-                    // Bytes already decrypted wait in the TLS session: the socket would not say so.
-                    _requests |= NetRequest.ReadNow;
+                    // Bytes already decrypted wait in the TLS session (the socket would not say so):
+                    // the engine's next turn reads them.
+                    _requests |= NetRequest.Kick;
                     t = null;
                 }
                 else
@@ -297,7 +300,7 @@ namespace NanoLibNet
             if (listening || !t.CanReceiveDirect)
             {
                 CommitReceive(t, -1, true);
-                AddRequest(NetRequest.ReadNow);
+                AddRequest(NetRequest.Kick);
                 return -1;
             }
 

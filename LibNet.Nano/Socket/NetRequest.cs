@@ -16,8 +16,5 @@ namespace NanoLibNet
 
         /// <summary>The link went down: fail the connection.</summary>
         internal const int LinkDown = 4;
-
-        /// <summary>A caller polling the socket found it readable: read it (or accept) now, without waiting for the engine's own poll.</summary>
-        internal const int ReadNow = 8;
     }
 }

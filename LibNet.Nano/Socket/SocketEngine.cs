@@ -190,12 +190,7 @@ namespace NanoLibNet
                 {
                     for (int i = 0; i < n; i++)
                     {
-                        Transport now = _snapshot[i].ProcessRequests();
-                        if (now != null)
-                        {
-                            // A caller saw it readable while polling it: read (or accept) without a poll of our own.
-                            Service(now, Transport.ReadyRead);
-                        }
+                        _snapshot[i].ProcessRequests();
                     }
                 }
 

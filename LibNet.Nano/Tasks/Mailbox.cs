@@ -3,13 +3,21 @@ using System.Threading;
 namespace NanoLibNet
 {
     /// <summary>
-    /// A task's mailbox: a fixed ring of <see cref="TaskMessage"/> allocated once, head and count
-    /// under a lock, and one <see cref="AutoResetEvent"/> that wakes the owning task.
-    /// Posting never blocks: a full ring refuses and counts the refusal.
+    /// A task's mailbox: a fixed ring allocated once, head and count under a lock, and one
+    /// <see cref="AutoResetEvent"/> that wakes the owning task. Posting never blocks: a full ring
+    /// refuses and counts the refusal.
+    /// The ring is two parallel arrays, not a <see cref="TaskMessage"/>[]: nanoFramework keeps
+    /// each element of an array of structs as a boxed object of its own (a 4-field struct costs
+    /// a header block plus a block per field, per slot), while an <c>int[]</c> holds raw
+    /// values. Measured on the nanoCLR: 16 slots cost 2,304 bytes as <c>TaskMessage[16]</c>,
+    /// about 1,000 as these two arrays (docs/ram-budget.md).
     /// </summary>
     internal sealed class Mailbox
     {
-        private readonly TaskMessage[] _ring;
+        // Slot i: _ints[2i] = Id, _ints[2i + 1] = Param; _refs[2i] = Source, _refs[2i + 1] = Data.
+        private readonly int[] _ints;
+        private readonly object[] _refs;
+        private readonly int _capacity;
         private readonly object _lock = new object();
         private readonly AutoResetEvent _signal = new AutoResetEvent(false);
         private int _head;
@@ -21,10 +29,12 @@ namespace NanoLibNet
 
         internal Mailbox(int capacity)
         {
-            _ring = new TaskMessage[capacity];
+            _capacity = capacity;
+            _ints = new int[2 * capacity];
+            _refs = new object[2 * capacity];
         }
 
-        internal int Capacity { get { return _ring.Length; } }
+        internal int Capacity { get { return _capacity; } }
 
         internal int Count { get { lock (_lock) { return _count; } } }
 
@@ -43,22 +53,19 @@ namespace NanoLibNet
         {
             lock (_lock)
             {
-                if (_count == _ring.Length)
+                if (_count == _capacity)
                 {
                     _refused++;
                     return false;
                 }
 
                 int tail = _head + _count;
-                if (tail >= _ring.Length)
+                if (tail >= _capacity)
                 {
-                    tail -= _ring.Length;
+                    tail -= _capacity;
                 }
 
-                _ring[tail].Id = id;
-                _ring[tail].Param = param;
-                _ring[tail].Source = source;
-                _ring[tail].Data = data;
+                Store(tail, id, param, source, data);
                 _count++;
                 _posted++;
                 if (_count > _highWater)
@@ -94,10 +101,14 @@ namespace NanoLibNet
                     return false;
                 }
 
-                msg = _ring[_head];
-                _ring[_head] = default(TaskMessage);
+                int i = 2 * _head;
+                msg = new TaskMessage(_ints[i], _ints[i + 1], _refs[i], _refs[i + 1]);
+
+                // Cleared so the ring keeps no sender or payload alive.
+                _refs[i] = null;
+                _refs[i + 1] = null;
                 _head++;
-                if (_head == _ring.Length)
+                if (_head == _capacity)
                 {
                     _head = 0;
                 }
@@ -123,12 +134,12 @@ namespace NanoLibNet
             int removed = 0;
             lock (_lock)
             {
-                int n = _ring.Length;
+                int n = _capacity;
                 int write = 0;
                 for (int read = 0; read < _count; read++)
                 {
-                    int ri = (_head + read) % n;
-                    if (_ring[ri].Id == id && _ring[ri].Source == source)
+                    int ri = 2 * ((_head + read) % n);
+                    if (_ints[ri] == id && _refs[ri] == source)
                     {
                         removed++;
                         continue;
@@ -136,7 +147,7 @@ namespace NanoLibNet
 
                     if (write != read)
                     {
-                        _ring[(_head + write) % n] = _ring[ri];
+                        Store((_head + write) % n, _ints[ri], _ints[ri + 1], _refs[ri], _refs[ri + 1]);
                     }
 
                     write++;
@@ -144,7 +155,7 @@ namespace NanoLibNet
 
                 for (int i = write; i < _count; i++)
                 {
-                    _ring[(_head + i) % n] = default(TaskMessage);
+                    Store((_head + i) % n, 0, 0, null, null);
                 }
 
                 _count = write;
@@ -166,6 +177,15 @@ namespace NanoLibNet
         internal void Wake()
         {
             _signal.Set();
+        }
+
+        private void Store(int slot, int id, int param, object source, object data)
+        {
+            int i = 2 * slot;
+            _ints[i] = id;
+            _ints[i + 1] = param;
+            _refs[i] = source;
+            _refs[i + 1] = data;
         }
     }
 }

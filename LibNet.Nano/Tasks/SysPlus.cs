@@ -91,7 +91,7 @@ namespace NanoLibNet
         /// <summary>
         /// Starts <paramref name="body"/>(<paramref name="arg"/>) on a new thread registered as
         /// <paramref name="taskName"/>, with a mailbox of <paramref name="mailboxCapacity"/> messages
-        /// (a ring allocated once: about 72 bytes per slot on the device, see docs/ram-budget.md).
+        /// (a ring allocated once: about 32 bytes per slot on the device, see docs/ram-budget.md).
         /// When the body returns or throws, the task is unregistered and the sockets it still owns
         /// are closed and released; an exception is never silent (see <see cref="TaskFaults"/>).
         /// </summary>

@@ -18,9 +18,9 @@ namespace NanoLibNet.Bench
         private readonly List<Socket> _clients = new List<Socket>();
         private volatile bool _stopped;
 
-        internal ThreadedEchoPeer()
+        internal ThreadedEchoPeer(int port = 0)
         {
-            _listener = Loop.Listener(512);
+            _listener = Loop.Listener(512, port);
             Port = Loop.PortOf(_listener);
             Thread t = new Thread(AcceptLoop) { IsBackground = true, Name = "echo-accept" };
             t.Start();
@@ -326,10 +326,16 @@ namespace NanoLibNet.Bench
     {
         internal const string Ip = "127.0.0.1";
 
-        internal static Socket Listener(int backlog)
+        internal static Socket Listener(int backlog, int port = 0)
         {
             Socket l = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
-            l.Bind(new IPEndPoint(IPAddress.Loopback, 0));
+            if (port != 0)
+            {
+                // A fixed port (the device benchmark's): free to take again right after a run.
+                l.SetSocketOption(SocketOptionLevel.Socket, SocketOptionName.ReuseAddress, true);
+            }
+
+            l.Bind(new IPEndPoint(IPAddress.Loopback, port));
             l.Listen(backlog);
             return l;
         }

@@ -14,6 +14,7 @@ namespace NanoLibNet.Bench
     /// <item>no argument or <c>--bdn</c>: BenchmarkDotNet echo round trip, LibNet vs raw (ShortRun, in-process).</item>
     /// <item><c>--harness [echo|alloc|bulk|scale|timeout|idle|footprint ...] [--repeats N]</c>: the harness measurements.</item>
     /// <item><c>--smoke</c>: every harness measurement with tiny sizes (CI); exits non-zero only if one throws.</item>
+    /// <item><c>--device</c>: LibNet against raw nano sockets on the nanoCLR interpreter (needs ../shared/nanovm).</item>
     /// </list>
     /// </summary>
     public static class Program
@@ -34,6 +35,13 @@ namespace NanoLibNet.Bench
                 else if (a == "--harness")
                 {
                     harness = true;
+                }
+                else if (a == "--device")
+                {
+                    Report device = new Report(false);
+                    int rc = DeviceRun.Run(device);
+                    device.Print();
+                    return rc;
                 }
                 else if (a == "--bdn")
                 {

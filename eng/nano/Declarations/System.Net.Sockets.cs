@@ -142,6 +142,7 @@ namespace System.Net.Sockets
     /// <summary>nano has no TcpKeepAliveTime/Interval/RetryCount.</summary>
     public enum SocketOptionName
     {
+        ReuseAddress = 0x0004,
         KeepAlive = 0x0008,
     }
 }
