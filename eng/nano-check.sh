@@ -8,6 +8,8 @@
 #      surface nano has, declared for the compile only);
 #   3. if eng/nano/Samples.NanoCheck.csproj exists: builds the samples' device sources the
 #      same way, on top of the NanoCheck library;
+#   3b. builds eng/nano/LibNet.Nano.Mqtt.NanoCheck.csproj: the MQTT client on top of the
+#      NanoCheck library, the same way;
 #   4. scans every DLL built with eng/MetadataScan: no generic instantiation, generic definition or
 #      generic type reference (nano's mscorlib 1.17.11 runtime has no generics), and the core
 #      references no assembly but mscorlib.
@@ -129,6 +131,26 @@ if [ -f "$SAMPLES" ]; then
         fi
     fi
 fi
+
+# ---- LibNet.Nano.Mqtt (issue 13) ------------------------------------------------------------
+# The MQTT client, compiled against nano's mscorlib plus the NanoCheck build of the library
+# (eng/nano/LibNet.Nano.Mqtt.NanoCheck.csproj), then metadata-scanned for generics like the core.
+MQTT=eng/nano/LibNet.Nano.Mqtt.NanoCheck.csproj
+if [ -f "$MQTT" ]; then
+    dll="eng/nano/bin/LibNet.Nano.Mqtt.NanoCheck/$CONFIG/LibNet.Nano.Mqtt.dll"
+    rm -f "$dll"
+    if [ ! -f "eng/nano/bin/LibNet.Nano.NanoCheck/$CONFIG/LibNet.Nano.dll" ]; then
+        summary+=("SKIP  build MqttCheck (NanoCheck failed)")
+    else
+        echo "nano-check: building $MQTT (the MQTT client)"
+        if build MqttCheck "$MQTT"; then
+            scan MqttCheck "$dll"
+        else
+            summary+=("SKIP  metadata scan MqttCheck (no DLL)")
+        fi
+    fi
+fi
+# ---- end LibNet.Nano.Mqtt ----------------------------------------------------------------------
 
 echo
 echo "nano-check summary ($(($(date +%s) - start)) s):"

@@ -34,6 +34,7 @@ namespace NanoLibNet
         private X509Certificate _serverCert;
         private X509Certificate _clientCa;
         private bool _handshakeOverdue;
+        private bool _noDelay;
 
         // Who the connection is with, kept for failure messages: a reset socket may no longer say.
         private IPAddress _peerAddress;
@@ -265,10 +266,23 @@ namespace NanoLibNet
 
         private void ApplyOptions(Socket s, NetCtrl config)
         {
-            if (!_udp && config.KeepIdle > 0)
+            if (_udp)
+            {
+                return;
+            }
+
+            _noDelay = config.NoDelay;
+            SetNoDelay(s, _noDelay);
+            if (config.KeepIdle > 0)
             {
                 _adapter.ApplyKeepAlive(s, config.KeepIdle, config.KeepInterval, config.KeepCount);
             }
+        }
+
+        // TCP_NODELAY on or off (a listener's setting is handed to the clients it accepts).
+        private static void SetNoDelay(Socket s, bool on)
+        {
+            s.SetSocketOption(SocketOptionLevel.Tcp, SocketOptionName.NoDelay, on);
         }
 
         /// <summary>
@@ -535,6 +549,7 @@ namespace NanoLibNet
                 throw SocketErrors.Failure(se, "accepting on " + LocalEndPoint);
             }
 
+            SetNoDelay(c, _noDelay);
             return new SocketTransport(_adapter, c, _serverCert, _clientCa);
         }
 

@@ -534,6 +534,7 @@ namespace NanoLibNet
 
             NetCtrl c = new NetCtrl(_adapter, owner, null);
             c.Config(0, false, _tls, _keepIdle, _keepInterval, _keepCount, _serverCert, _clientCert, _clientKey, _clientPassword, _rxSize, _txSize);
+            c._nagle = _nagle;
             t.Owner = c;
             c.Transport = t;
             c._state = NetCtrlState.Online;

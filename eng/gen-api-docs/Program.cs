@@ -56,10 +56,11 @@ namespace LibNetNano.ApiDocs
         {
             var sb = new StringBuilder();
             Type[] types = asm.GetExportedTypes().OrderBy(t => t.Name, StringComparer.Ordinal).ToArray();
-            sb.Append("# LibNet.Nano API reference\n\n");
+            string name = asm.GetName().Name;
+            sb.Append("# " + name + " API reference\n\n");
             sb.Append("Generated from the XML documentation comments by `eng/gen-api-docs` (do not edit by hand;\n");
             sb.Append("rerun it after changing a public member). Namespace: `" + types[0].Namespace + "`. Assembly and\n");
-            sb.Append("NuGet package: `LibNet.Nano`.\n\n");
+            sb.Append("NuGet package: `" + name + "`.\n\n");
             foreach (Type t in types)
             {
                 sb.Append("- [" + t.Name + "](#" + Anchor(t.Name) + ") " + Kind(t) + ": " + OneLine(Summary(docs, "T:" + t.FullName)) + "\n");
@@ -240,7 +241,7 @@ namespace LibNetNano.ApiDocs
                 s = s.Substring(0, paren);
             }
 
-            s = s.Replace("NanoLibNet.", string.Empty).Replace(".#ctor", " constructor");
+            s = s.Replace("NanoLibNet.Mqtt.", string.Empty).Replace("NanoLibNet.", string.Empty).Replace(".#ctor", " constructor");
             return s.StartsWith("System.", StringComparison.Ordinal) ? s.Substring(s.LastIndexOf('.') + 1) : s;
         }
 

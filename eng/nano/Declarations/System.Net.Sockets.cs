@@ -136,12 +136,14 @@ namespace System.Net.Sockets
 
     public enum SocketOptionLevel
     {
+        Tcp = 6,
         Socket = 0xffff,
     }
 
     /// <summary>nano has no TcpKeepAliveTime/Interval/RetryCount.</summary>
     public enum SocketOptionName
     {
+        NoDelay = 0x0001,
         ReuseAddress = 0x0004,
         KeepAlive = 0x0008,
     }
