@@ -86,6 +86,7 @@ namespace NanoLibNet
 
                     // The engine reads it (or was asked to): wait for its event, a slice at most.
                     deadline.Spend(start, ms, true);
+                    netc.HandToEngine();
                     deadline.Wait(box.Signal, slice);
                     continue;
                 }
@@ -108,6 +109,7 @@ namespace NanoLibNet
                     }
                 }
 
+                netc.HandToEngine();
                 if (!deadline.Wait(box.Signal))
                 {
                     return TimedOut;
@@ -123,7 +125,7 @@ namespace NanoLibNet
         internal static int ForRoom(TaskContext task, NetCtrl netc, int need, ref Deadline deadline)
         {
             Mailbox box = task.Mailbox;
-            int slice = netc.Adapter.CallerPollSliceMs;
+            int slice = netc.Adapter.CallerWritePollMs;
             while (true)
             {
                 TaskMessage msg;
@@ -181,6 +183,7 @@ namespace NanoLibNet
                 }
 
                 // The engine wakes the task when the ring has the room (or the state changes).
+                netc.HandToEngine();
                 deadline.Wait(box.Signal);
             }
         }

@@ -367,6 +367,26 @@ namespace NanoLibNet
             {
                 count = DeviceSendChunk;
             }
+#else
+            if (to == null)
+            {
+                // Desktop: a full socket says so without an exception (a thrown would-block costs
+                // more than the send and allocates, once per Tx while a stream waits for room).
+                SocketError error;
+                int sent = _socket.Send(buffer, offset, count, SocketFlags.None, out error);
+                if (error == SocketError.Success)
+                {
+                    return sent;
+                }
+
+                if (error == SocketError.WouldBlock)
+                {
+                    return 0;
+                }
+
+                SocketException failed = new SocketException((int)error);
+                throw Described(failed, failed);
+            }
 #endif
             try
             {
@@ -392,6 +412,28 @@ namespace NanoLibNet
 
         internal override int Receive(byte[] buffer, int offset, int count)
         {
+#if !NANOFRAMEWORK_1_0
+            if (_tls == null)
+            {
+                // Desktop: an empty socket says so without an exception (the engine's Select and a
+                // task reading the same socket itself can both see it ready; one finds it empty).
+                SocketError error;
+                int got = _socket.Receive(buffer, offset, count, SocketFlags.None, out error);
+                if (error == SocketError.Success)
+                {
+                    return got;
+                }
+
+                if (error == SocketError.WouldBlock)
+                {
+                    return -1;
+                }
+
+                SocketException failed = new SocketException((int)error);
+                throw Described(failed, failed);
+            }
+
+#endif
             try
             {
                 TlsSession tls = _tls;

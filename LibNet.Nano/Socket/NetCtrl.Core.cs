@@ -202,9 +202,9 @@ namespace NanoLibNet
                     case NetCtrlState.Closing:
                         bool room = _udp ? _rx.Free >= DatagramHeader + MaxDatagram() : _rx.Free > 0;
                         _rxStalled = !room;
-                        if (room && _rxBusy == null)
+                        if (room && _rxBusy == null && !CallerReadsLocked())
                         {
-                            // (A caller polling the socket itself is left alone: it reads what comes.)
+                            // (A caller polling the socket itself, or reading it as it goes, is left alone: it reads what comes.)
                             interest |= Transport.ReadyRead;
                         }
 
@@ -367,6 +367,8 @@ namespace NanoLibNet
                     if (byCaller)
                     {
                         _eventArmed = false;
+                        _callerReads = true;
+                        _callerReadTurn = _engine.Turn;
                     }
                 }
                 else if (byCaller)

@@ -19,16 +19,66 @@ namespace NanoLibNet
     // (A // comment: the public summary of NetCtrl is the one in NetCtrl.cs.)
     public sealed partial class NetCtrl
     {
+        // Caller-read mode: set when a task read its socket itself (PollRead). The engine then
+        // leaves the socket's reads to the task, so a reply wakes the task only, not the engine
+        // too (on the desktop the engine's Select would wake on it, find it taken and turn
+        // again: a thread wake-up per round trip). Any wait that leaves the socket to the engine
+        // (HandToEngine: the task blocks on its mailbox), a Discon, a new connection or an
+        // armed socket-layer Wait clears it; and the engine takes the socket back by itself two
+        // of its turns after the task's last read, so a task that stopped reading this way is
+        // not left without the engine for longer than that (at most ~2 s while idle).
+        private bool _callerReads;
+        private int _callerReadTurn;
+
         /// <summary>
-        /// Sync held, caller: sends the ring's bytes (unless the engine is sending them) and then
-        /// <paramref name="count"/> bytes of <paramref name="data"/>, while the socket takes them
-        /// at once. Returns how many of <paramref name="data"/> went out; a failure is handed back
+        /// Caller, about to block on its mailbox: the engine watches the socket's reads again
+        /// (it is asked for a turn when caller-read mode was on).
+        /// </summary>
+        internal void HandToEngine()
+        {
+            lock (Sync)
+            {
+                if (!_callerReads)
+                {
+                    return;
+                }
+
+                _callerReads = false;
+                _requests |= NetRequest.Kick;
+            }
+
+            _engine.Request();
+        }
+
+        /// <summary>Engine, Sync held: true while the task reads the socket itself (see above).</summary>
+        private bool CallerReadsLocked()
+        {
+            if (_callerReads && _engine.Turn - _callerReadTurn >= 2)
+            {
+                _callerReads = false;
+            }
+
+            return _callerReads;
+        }
+
+        /// <summary>
+        /// Sync held, caller: sends the ring's bytes (only with <paramref name="flushRing"/>: the
+        /// caller waits for the socket itself, or its tasks poll; and unless the engine is sending
+        /// them) and then <paramref name="count"/> bytes of <paramref name="data"/>, while the
+        /// socket takes them at once. Returns how many of <paramref name="data"/> went out; a failure is handed back
         /// in <paramref name="failure"/> (the caller fails the connection outside the lock).
         /// </summary>
-        private int SendNowLocked(Transport t, byte[] data, int offset, int count, ref Exception failure, ref bool drained)
+        private int SendNowLocked(Transport t, byte[] data, int offset, int count, bool flushRing, ref Exception failure, ref bool drained)
         {
             if (t == null || !t.CanSendDirect || _txBusy)
             {
+                return 0;
+            }
+
+            if (_tx.Count > 0 && !flushRing)
+            {
+                // Bytes are queued and the engine sends them (it was asked to): queue behind them
+                // rather than try the socket once per call.
                 return 0;
             }
 
@@ -133,7 +183,7 @@ namespace NanoLibNet
 
                 t = Transport;
                 epoch = _epoch;
-                taken = SendNowLocked(t, data, offset, count, ref failure, ref drained);
+                taken = SendNowLocked(t, data, offset, count, CallerWaitsToSend(t), ref failure, ref drained);
                 if (failure == null && taken < count && !CallerWaitsToSend(t))
                 {
                     int k = count - taken;
@@ -182,7 +232,7 @@ namespace NanoLibNet
         /// <summary>Sync held: true when the caller itself waits for the socket to take more (its adapter's tasks poll natively), so nothing is queued for the engine.</summary>
         private bool CallerWaitsToSend(Transport t)
         {
-            return t != null && t.CanPoll && t.CanSendDirect && _adapter.CallerPollSliceMs > 0;
+            return t != null && t.CanPoll && t.CanSendDirect && _adapter.CallerWritePollMs > 0;
         }
 
         /// <summary>Sync held: a Tx on a netc that is not connected. A failure keeps its own reason; otherwise NotConnected.</summary>

@@ -119,6 +119,7 @@ namespace NanoLibNet
         private void NewEpochLocked()
         {
             _epoch++;
+            _callerReads = false;
             _outbox &= LinkBit;
         }
 

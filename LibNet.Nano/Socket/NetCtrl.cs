@@ -678,7 +678,7 @@ namespace NanoLibNet
                 }
                 else
                 {
-                    int sent = SendNowLocked(t, data, offset, count, ref failure, ref drained);
+                    int sent = SendNowLocked(t, data, offset, count, _adapter.CallerPollSliceMs > 0, ref failure, ref drained);
                     done = sent == count;
                     if (!done && failure == null)
                     {
@@ -856,6 +856,19 @@ namespace NanoLibNet
         /// <exception cref="ObjectDisposedException">The netc was released.</exception>
         public bool Wait(out bool hasEvent)
         {
+            bool ok = WaitCore(out hasEvent);
+            if (ok && !hasEvent)
+            {
+                // A socket-layer wait: the Event comes from the engine, which must watch the socket.
+                HandToEngine();
+            }
+
+            return ok;
+        }
+
+        /// <summary>Wait for LibNet.Wait, whose task reads the socket itself where it can (it hands it to the engine before it blocks).</summary>
+        internal bool WaitCore(out bool hasEvent)
+        {
             lock (Sync)
             {
                 ThrowIfReleased();
@@ -916,7 +929,9 @@ namespace NanoLibNet
 
                 if (s == NetCtrlState.Online)
                 {
+                    // The engine reads the peer's end of a closing connection.
                     _state = NetCtrlState.Closing;
+                    _callerReads = false;
                     closed = false;
                 }
                 else

@@ -157,10 +157,17 @@ namespace NanoLibNet
             }
         }
 
+        /// <summary>
+        /// The engine's turns so far (engine thread writes; others read it racily, which is fine:
+        /// it only dates a caller's read, see NetCtrl.Direct.cs).
+        /// </summary>
+        internal int Turn;
+
         private void Run()
         {
             while (true)
             {
+                Turn++;
                 int n;
                 lock (_lock)
                 {
