@@ -86,7 +86,6 @@ namespace NanoLibNet
 
                     // The engine reads it (or was asked to): wait for its event, a slice at most.
                     deadline.Spend(start, ms, true);
-                    netc.HandToEngine();
                     deadline.Wait(box.Signal, slice);
                     continue;
                 }
@@ -109,7 +108,6 @@ namespace NanoLibNet
                     }
                 }
 
-                netc.HandToEngine();
                 if (!deadline.Wait(box.Signal))
                 {
                     return TimedOut;
@@ -183,7 +181,6 @@ namespace NanoLibNet
                 }
 
                 // The engine wakes the task when the ring has the room (or the state changes).
-                netc.HandToEngine();
                 deadline.Wait(box.Signal);
             }
         }

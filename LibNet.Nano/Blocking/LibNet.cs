@@ -326,7 +326,7 @@ namespace NanoLibNet
             Deadline deadline = new Deadline(timeout);
             task.Mailbox.Purge(SocketEvent.Event, netc);
             bool hasEvent;
-            if (!netc.WaitCore(out hasEvent))
+            if (!netc.Wait(out hasEvent))
             {
                 gotEvent = false;
                 return false;

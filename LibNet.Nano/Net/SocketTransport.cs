@@ -297,8 +297,14 @@ namespace NanoLibNet
         internal override int Send(byte[] buffer, int offset, int count)
         {
 #if NANOFRAMEWORK_1_0
-            // Called when the socket polled writable: never more than it takes without blocking.
+            // Never more than the socket takes without blocking, and only if it is writable right
+            // now: the engine saw it writable at its sweep, but a task's own send may have filled
+            // it since (a device send into a full socket blocks until the peer reads).
             count = count < DeviceSendChunk ? count : DeviceSendChunk;
+            if (!_socket.Poll(0, SelectMode.SelectWrite))
+            {
+                return 0;
+            }
 #endif
             try
             {

@@ -202,9 +202,10 @@ namespace NanoLibNet
                     case NetCtrlState.Closing:
                         bool room = _udp ? _rx.Free >= DatagramHeader + MaxDatagram() : _rx.Free > 0;
                         _rxStalled = !room;
-                        if (room && _rxBusy == null && !CallerReadsLocked())
+                        if (room && _rxBusy == null)
                         {
-                            // (A caller polling the socket itself, or reading it as it goes, is left alone: it reads what comes.)
+                            // (A caller polling the socket itself is left alone: it reads what comes,
+                            // and the engine's Select does not wake on it as well.)
                             interest |= Transport.ReadyRead;
                         }
 
@@ -367,8 +368,6 @@ namespace NanoLibNet
                     if (byCaller)
                     {
                         _eventArmed = false;
-                        _callerReads = true;
-                        _callerReadTurn = _engine.Turn;
                     }
                 }
                 else if (byCaller)

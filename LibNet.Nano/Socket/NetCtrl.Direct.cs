@@ -19,48 +19,6 @@ namespace NanoLibNet
     // (A // comment: the public summary of NetCtrl is the one in NetCtrl.cs.)
     public sealed partial class NetCtrl
     {
-        // Caller-read mode: set when a task read its socket itself (PollRead). The engine then
-        // leaves the socket's reads to the task, so a reply wakes the task only, not the engine
-        // too (on the desktop the engine's Select would wake on it, find it taken and turn
-        // again: a thread wake-up per round trip). Any wait that leaves the socket to the engine
-        // (HandToEngine: the task blocks on its mailbox), a Discon, a new connection or an
-        // armed socket-layer Wait clears it; and the engine takes the socket back by itself two
-        // of its turns after the task's last read, so a task that stopped reading this way is
-        // not left without the engine for longer than that (at most ~2 s while idle).
-        private bool _callerReads;
-        private int _callerReadTurn;
-
-        /// <summary>
-        /// Caller, about to block on its mailbox: the engine watches the socket's reads again
-        /// (it is asked for a turn when caller-read mode was on).
-        /// </summary>
-        internal void HandToEngine()
-        {
-            lock (Sync)
-            {
-                if (!_callerReads)
-                {
-                    return;
-                }
-
-                _callerReads = false;
-                _requests |= NetRequest.Kick;
-            }
-
-            _engine.Request();
-        }
-
-        /// <summary>Engine, Sync held: true while the task reads the socket itself (see above).</summary>
-        private bool CallerReadsLocked()
-        {
-            if (_callerReads && _engine.Turn - _callerReadTurn >= 2)
-            {
-                _callerReads = false;
-            }
-
-            return _callerReads;
-        }
-
         /// <summary>
         /// Sync held, caller: sends the ring's bytes (only with <paramref name="flushRing"/>: the
         /// caller waits for the socket itself, or its tasks poll; and unless the engine is sending

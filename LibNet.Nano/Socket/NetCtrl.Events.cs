@@ -119,7 +119,6 @@ namespace NanoLibNet
         private void NewEpochLocked()
         {
             _epoch++;
-            _callerReads = false;
             _outbox &= LinkBit;
         }
 

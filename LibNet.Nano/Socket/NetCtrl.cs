@@ -856,19 +856,6 @@ namespace NanoLibNet
         /// <exception cref="ObjectDisposedException">The netc was released.</exception>
         public bool Wait(out bool hasEvent)
         {
-            bool ok = WaitCore(out hasEvent);
-            if (ok && !hasEvent)
-            {
-                // A socket-layer wait: the Event comes from the engine, which must watch the socket.
-                HandToEngine();
-            }
-
-            return ok;
-        }
-
-        /// <summary>Wait for LibNet.Wait, whose task reads the socket itself where it can (it hands it to the engine before it blocks).</summary>
-        internal bool WaitCore(out bool hasEvent)
-        {
             lock (Sync)
             {
                 ThrowIfReleased();
@@ -929,9 +916,7 @@ namespace NanoLibNet
 
                 if (s == NetCtrlState.Online)
                 {
-                    // The engine reads the peer's end of a closing connection.
                     _state = NetCtrlState.Closing;
-                    _callerReads = false;
                     closed = false;
                 }
                 else

@@ -157,10 +157,7 @@ namespace NanoLibNet
             }
         }
 
-        /// <summary>
-        /// The engine's turns so far (engine thread writes; others read it racily, which is fine:
-        /// it only dates a caller's read, see NetCtrl.Direct.cs).
-        /// </summary>
+        /// <summary>The engine's turns so far (a diagnostic: tests count them; written by the engine thread only).</summary>
         internal int Turn;
 
         private void Run()
