@@ -22,11 +22,16 @@ namespace NanoLibNet.Bench
                     List<double> raw = new List<double>();
                     List<double> blocking = new List<double>();
                     List<double> pipelined = new List<double>();
+                    List<double> rawAlloc = new List<double>();
+                    List<double> libAlloc = new List<double>();
                     for (int i = 0; i < _repeats; i++)
                     {
-                        raw.Add(BulkRaw(sink.Port, total, write));
-                        blocking.Add(BulkLibNet(sink.Port, total, write, false));
-                        pipelined.Add(BulkLibNet(sink.Port, total, write, true));
+                        double a;
+                        raw.Add(BulkRaw(sink.Port, total, write, out a));
+                        rawAlloc.Add(a);
+                        blocking.Add(BulkLibNet(sink.Port, total, write, false, out a));
+                        libAlloc.Add(a);
+                        pipelined.Add(BulkLibNet(sink.Port, total, write, true, out a));
                     }
 
                     double r = Stats.Median(raw);
@@ -35,6 +40,8 @@ namespace NanoLibNet.Bench
                     string mb = (total >> 20) + " MB";
                     _report.Row("bulk " + mb + ", " + write + " B writes, LibNet.Tx each (MB/s)", Stats.F(b), Stats.F(r), Stats.F(b / r, 2), "≥ 0.85", b / r >= 0.85);
                     _report.Row("bulk " + mb + ", " + write + " B writes, NetCtrl.Tx until full, then TxOk (MB/s)", Stats.F(p), Stats.F(r), Stats.F(p / r, 2), "≥ 0.85", p / r >= 0.85);
+                    double la = Stats.Median(libAlloc);
+                    _report.Row("allocated per " + write + " B write of that stream, LibNet.Tx each (B, all threads)", Stats.F(la, 2), Stats.F(Stats.Median(rawAlloc), 2), "-", "0", la < 0.01);
                 }
 
                 // All of it in one call: raw Send of the whole buffer against one LibNet.Tx.
@@ -101,12 +108,13 @@ namespace NanoLibNet.Bench
             return mbps;
         }
 
-        private static double BulkRaw(int port, long total, int write)
+        private static double BulkRaw(int port, long total, int write, out double allocPerWrite)
         {
             byte[] data = new byte[write];
             byte[] ack = new byte[1];
             using (Socket s = Loop.Client(port))
             {
+                long a0 = GC.GetTotalAllocatedBytes(true);
                 long t0 = Stopwatch.GetTimestamp();
                 for (long sent = 0; sent < total; sent += write)
                 {
@@ -114,15 +122,18 @@ namespace NanoLibNet.Bench
                 }
 
                 Loop.ReceiveExactly(s, ack, 1);
-                return total / Stats.TicksToMicros(Stopwatch.GetTimestamp() - t0);
+                double mbps = total / Stats.TicksToMicros(Stopwatch.GetTimestamp() - t0);
+                allocPerWrite = (GC.GetTotalAllocatedBytes(true) - a0) / (double)(total / write);
+                return mbps;
             }
         }
 
         /// <summary>LibNet bulk: each write through the blocking <c>LibNet.Tx</c>, or (pipelined) through <c>NetCtrl.Tx</c>, waiting for TxOk only when the send ring is full.</summary>
-        private static double BulkLibNet(int port, long total, int write, bool pipelined)
+        private static double BulkLibNet(int port, long total, int write, bool pipelined, out double allocPerWrite)
         {
             SocketAdapter adapter = new SocketAdapter { BindAddress = Loop.Ip };
             double mbps = 0;
+            double alloc = 0;
             TaskRun run = TaskRun.Start("bulk", me =>
             {
                 byte[] data = new byte[write];
@@ -130,6 +141,7 @@ namespace NanoLibNet.Bench
                 NetCtrl netc = NetCtrl.Create(adapter, me);
                 netc.Config(0, false, false, 0, 0, 0, null, null, null, null, NetCtrl.DefaultBufferSize, NetCtrl.MaxBufferSize);
                 Check(LibNet.Connect(me, 10000, netc, Loop.Ip, port), netc, "Connect");
+                long a0 = GC.GetTotalAllocatedBytes(true);
                 long t0 = Stopwatch.GetTimestamp();
                 for (long sent = 0; sent < total; sent += write)
                 {
@@ -163,11 +175,13 @@ namespace NanoLibNet.Bench
                 }
 
                 mbps = total / Stats.TicksToMicros(Stopwatch.GetTimestamp() - t0);
+                alloc = (GC.GetTotalAllocatedBytes(true) - a0) / (double)(total / write);
                 LibNet.Close(me, 5000, netc);
                 netc.Release();
             });
             run.Join();
             EndAdapter(adapter);
+            allocPerWrite = alloc;
             return mbps;
         }
     }
