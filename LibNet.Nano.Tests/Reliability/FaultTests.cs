@@ -95,6 +95,11 @@ namespace NanoLibNet.Tests.Reliability
                 Assert.True(Ms(sw) < Slack);
                 Assert.Equal(NetError.Reset, n.LastError);
                 Assert.False(LibNet.Tx(me, Bound, n, Pattern(10), out full));
+
+                // The failed Tx keeps the cause (MQTT finding 2: it used to become NotConnected).
+                Assert.Equal(NetError.Reset, n.LastError);
+                Assert.False(n.Wait(out ev));
+                Assert.Equal(NetError.Reset, n.LastError);
                 LibNet.Close(me, Bound, n);
                 n.Release();
             });

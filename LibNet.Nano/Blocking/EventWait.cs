@@ -123,7 +123,7 @@ namespace NanoLibNet
         internal static int ForRoom(TaskContext task, NetCtrl netc, int need, ref Deadline deadline)
         {
             Mailbox box = task.Mailbox;
-            int slice = netc.Adapter.CallerPollSliceMs;
+            int slice = netc.Adapter.CallerWritePollMs;
             while (true)
             {
                 TaskMessage msg;

@@ -160,9 +160,10 @@ namespace NanoLibNet
         }
 
         /// <summary>
-        /// Sends all of the bytes, of any size, within the deadline (LuatOS <c>libnet.tx</c>): what
-        /// the socket takes at once goes out on the calling task's thread; the rest streams
-        /// through the send ring as room frees, so no retry loop is needed. Results:
+        /// Sends all of the bytes, of any size, within the deadline (LuatOS <c>libnet.tx</c>): the
+        /// calling task sends what the socket takes and waits for room on its own socket for the
+        /// rest, as a blocking send would (a TLS netc, or an adapter whose sockets cannot be polled,
+        /// streams the rest through the send ring and the engine); no retry loop is needed. Results:
         /// all handed to the network → (true, false);
         /// the deadline passed before ANY byte could be queued (the peer is not reading) →
         /// (true, true): nothing was sent, retry later (LuatOS's "buffer full");
@@ -223,15 +224,30 @@ namespace NanoLibNet
                         break;
                     }
 
-                    // Wait for room: half the ring, or what is left when less.
+                    // Wait for room at a low-water mark: half the ring free, even when less is left
+                    // to send. The engine keeps the socket busy with the other half meanwhile, and
+                    // a stream of small writes wakes the task once per half ring, not per write.
                     int need = netc.TxCapacity / 2;
-                    if (count - taken < need)
+                    if (need < 1)
                     {
-                        need = count - taken;
+                        need = 1;
                     }
 
                     if (EventWait.ForRoom(task, netc, need, ref deadline) == EventWait.TimedOut)
                     {
+                        // At the deadline, what fits now still goes (the mark may not have been reached).
+                        int last = netc.TxSome(data, offset + taken, count - taken, out mark);
+                        if (last < 0)
+                        {
+                            return false;
+                        }
+
+                        taken += last;
+                        if (taken == count)
+                        {
+                            break;
+                        }
+
                         if (taken == 0)
                         {
                             bufferFull = true;

@@ -30,6 +30,9 @@ namespace NanoLibNet
         private int _sleepMs = 1;
         private int _pollSliceMs = 50;
         private int _maxPollSliceMs = 500;
+
+        // Desktop: how long a LibNet.Tx waiting for room polls its socket before it looks at its mailbox.
+        private const int DesktopWritePollMs = 50;
         private int _firstPollUs = 1000;
         private int _linkState = -1;
         private string _bindAddress;
@@ -120,6 +123,9 @@ namespace NanoLibNet
 
         /// <inheritdoc/>
         internal override int CallerPollSliceMs { get { return _sweep ? _pollSliceMs : 0; } }
+
+        /// <inheritdoc/>
+        internal override int CallerWritePollMs { get { return _sweep ? _pollSliceMs : DesktopWritePollMs; } }
 
         /// <inheritdoc/>
         internal override int CallerMaxPollSliceMs { get { return _maxPollSliceMs < _pollSliceMs ? _pollSliceMs : _maxPollSliceMs; } }
@@ -409,13 +415,12 @@ namespace NanoLibNet
                 return;
             }
 
+            // Sleep, then return without sweeping: the engine's next turn starts with a sweep (it
+            // must, its requests may have changed what to watch), so a sweep here as well would
+            // poll every idle socket twice per sleep, doubling the idle cost on the device.
             int sleep = _sleepMs < timeoutMs ? _sleepMs : timeoutMs;
             _kick.WaitOne(sleep, false);
-            if (Sweep(sockets, count))
-            {
-                _sleepMs = 1;
-            }
-            else if (_sleepMs < IdlePollMs)
+            if (_sleepMs < IdlePollMs)
             {
                 _sleepMs = _sleepMs * 2 > IdlePollMs ? IdlePollMs : _sleepMs * 2;
             }
@@ -444,7 +449,10 @@ namespace NanoLibNet
                     ready |= Transport.ReadyWrite;
                 }
 
-                if (ready == 0 && s.Poll(0, SelectMode.SelectError))
+                // A failed socket (reset, error) polls readable, so with read interest the read
+                // poll sees it too (lwIP raises RCVPLUS with ERROR); ask for errors only when it
+                // is not asked (a full receive ring): one native poll per idle socket, not two.
+                if (ready == 0 && (t.Interest & Transport.ReadyRead) == 0 && s.Poll(0, SelectMode.SelectError))
                 {
                     ready = Transport.ReadyError;
                 }

@@ -297,8 +297,14 @@ namespace NanoLibNet
         internal override int Send(byte[] buffer, int offset, int count)
         {
 #if NANOFRAMEWORK_1_0
-            // Called when the socket polled writable: never more than it takes without blocking.
+            // Never more than the socket takes without blocking, and only if it is writable right
+            // now: the engine saw it writable at its sweep, but a task's own send may have filled
+            // it since (a device send into a full socket blocks until the peer reads).
             count = count < DeviceSendChunk ? count : DeviceSendChunk;
+            if (!_socket.Poll(0, SelectMode.SelectWrite))
+            {
+                return 0;
+            }
 #endif
             try
             {
@@ -367,6 +373,26 @@ namespace NanoLibNet
             {
                 count = DeviceSendChunk;
             }
+#else
+            if (to == null)
+            {
+                // Desktop: a full socket says so without an exception (a thrown would-block costs
+                // more than the send and allocates, once per Tx while a stream waits for room).
+                SocketError error;
+                int sent = _socket.Send(buffer, offset, count, SocketFlags.None, out error);
+                if (error == SocketError.Success)
+                {
+                    return sent;
+                }
+
+                if (error == SocketError.WouldBlock)
+                {
+                    return 0;
+                }
+
+                SocketException failed = new SocketException((int)error);
+                throw Described(failed, failed);
+            }
 #endif
             try
             {
@@ -392,6 +418,28 @@ namespace NanoLibNet
 
         internal override int Receive(byte[] buffer, int offset, int count)
         {
+#if !NANOFRAMEWORK_1_0
+            if (_tls == null)
+            {
+                // Desktop: an empty socket says so without an exception (the engine's Select and a
+                // task reading the same socket itself can both see it ready; one finds it empty).
+                SocketError error;
+                int got = _socket.Receive(buffer, offset, count, SocketFlags.None, out error);
+                if (error == SocketError.Success)
+                {
+                    return got;
+                }
+
+                if (error == SocketError.WouldBlock)
+                {
+                    return -1;
+                }
+
+                SocketException failed = new SocketException((int)error);
+                throw Described(failed, failed);
+            }
+
+#endif
             try
             {
                 TlsSession tls = _tls;

@@ -140,6 +140,14 @@ namespace NanoLibNet
         /// </summary>
         internal virtual int CallerPollSliceMs { get { return 0; } }
 
+        /// <summary>
+        /// The longest a task blocked in <c>LibNet.Tx</c> polls its own socket natively for room to
+        /// send before it looks at its mailbox again (ms); 0 = its bytes go through the send ring
+        /// and the engine. Polling, the task sends what the socket takes itself, as a blocking
+        /// send would: no engine turn and no hand-off per write.
+        /// </summary>
+        internal virtual int CallerWritePollMs { get { return CallerPollSliceMs; } }
+
         /// <summary>The longest such slice: they double from <see cref="CallerPollSliceMs"/> while nothing comes.</summary>
         internal virtual int CallerMaxPollSliceMs { get { return 0; } }
 

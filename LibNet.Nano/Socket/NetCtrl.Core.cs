@@ -204,7 +204,8 @@ namespace NanoLibNet
                         _rxStalled = !room;
                         if (room && _rxBusy == null)
                         {
-                            // (A caller polling the socket itself is left alone: it reads what comes.)
+                            // (A caller polling the socket itself is left alone: it reads what comes,
+                            // and the engine's Select does not wake on it as well.)
                             interest |= Transport.ReadyRead;
                         }
 

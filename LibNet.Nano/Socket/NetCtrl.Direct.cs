@@ -20,15 +20,23 @@ namespace NanoLibNet
     public sealed partial class NetCtrl
     {
         /// <summary>
-        /// Sync held, caller: sends the ring's bytes (unless the engine is sending them) and then
-        /// <paramref name="count"/> bytes of <paramref name="data"/>, while the socket takes them
-        /// at once. Returns how many of <paramref name="data"/> went out; a failure is handed back
+        /// Sync held, caller: sends the ring's bytes (only with <paramref name="flushRing"/>: the
+        /// caller waits for the socket itself, or its tasks poll; and unless the engine is sending
+        /// them) and then <paramref name="count"/> bytes of <paramref name="data"/>, while the
+        /// socket takes them at once. Returns how many of <paramref name="data"/> went out; a failure is handed back
         /// in <paramref name="failure"/> (the caller fails the connection outside the lock).
         /// </summary>
-        private int SendNowLocked(Transport t, byte[] data, int offset, int count, ref Exception failure, ref bool drained)
+        private int SendNowLocked(Transport t, byte[] data, int offset, int count, bool flushRing, ref Exception failure, ref bool drained)
         {
             if (t == null || !t.CanSendDirect || _txBusy)
             {
+                return 0;
+            }
+
+            if (_tx.Count > 0 && !flushRing)
+            {
+                // Bytes are queued and the engine sends them (it was asked to): queue behind them
+                // rather than try the socket once per call.
                 return 0;
             }
 
@@ -133,7 +141,7 @@ namespace NanoLibNet
 
                 t = Transport;
                 epoch = _epoch;
-                taken = SendNowLocked(t, data, offset, count, ref failure, ref drained);
+                taken = SendNowLocked(t, data, offset, count, CallerWaitsToSend(t), ref failure, ref drained);
                 if (failure == null && taken < count && !CallerWaitsToSend(t))
                 {
                     int k = count - taken;
@@ -182,7 +190,7 @@ namespace NanoLibNet
         /// <summary>Sync held: true when the caller itself waits for the socket to take more (its adapter's tasks poll natively), so nothing is queued for the engine.</summary>
         private bool CallerWaitsToSend(Transport t)
         {
-            return t != null && t.CanPoll && t.CanSendDirect && _adapter.CallerPollSliceMs > 0;
+            return t != null && t.CanPoll && t.CanSendDirect && _adapter.CallerWritePollMs > 0;
         }
 
         /// <summary>Sync held: a Tx on a netc that is not connected. A failure keeps its own reason; otherwise NotConnected.</summary>

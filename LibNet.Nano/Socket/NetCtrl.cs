@@ -678,7 +678,7 @@ namespace NanoLibNet
                 }
                 else
                 {
-                    int sent = SendNowLocked(t, data, offset, count, ref failure, ref drained);
+                    int sent = SendNowLocked(t, data, offset, count, _adapter.CallerPollSliceMs > 0, ref failure, ref drained);
                     done = sent == count;
                     if (!done && failure == null)
                     {

@@ -157,10 +157,14 @@ namespace NanoLibNet
             }
         }
 
+        /// <summary>The engine's turns so far (a diagnostic: tests count them; written by the engine thread only).</summary>
+        internal int Turn;
+
         private void Run()
         {
             while (true)
             {
+                Turn++;
                 int n;
                 lock (_lock)
                 {

@@ -26,6 +26,35 @@ namespace NanoLibNet.DeviceBench
             Console.WriteLine("RESULT " + phase + " conns=" + conns + " ms=" + ms);
         }
 
+        /// <summary>The interpreter's own floor: nothing but this thread, asleep.</summary>
+        internal static void Floor(int ms, string phase)
+        {
+            Program.Mark(phase + "-start");
+            Thread.Sleep(ms);
+            Program.Mark(phase + "-end");
+            Console.WriteLine("RESULT " + phase + " conns=0 ms=" + ms);
+        }
+
+        /// <summary>The raw baseline of connections held open: <c>conns</c> connected sockets, nobody polling them.</summary>
+        internal static void RawOpen(int conns, int ms, string phase)
+        {
+            System.Net.Sockets.Socket[] s = new System.Net.Sockets.Socket[conns];
+            for (int i = 0; i < conns; i++)
+            {
+                s[i] = Program.Connect(Program.EchoPort);
+            }
+
+            Program.Mark(phase + "-start");
+            Thread.Sleep(ms);
+            Program.Mark(phase + "-end");
+            for (int i = 0; i < conns; i++)
+            {
+                s[i].Close();
+            }
+
+            Console.WriteLine("RESULT " + phase + " conns=" + conns + " ms=" + ms);
+        }
+
         /// <summary>The raw baseline: <c>conns</c> connections, a thread blocked in a native Poll on each.</summary>
         internal static void Raw(int conns, int ms, string phase)
         {

@@ -59,6 +59,8 @@ namespace NanoLibNet.DeviceBench
 
             Console.WriteLine("RESULT firstbyte ticks=" + Median(first));
 
+            Idle.Floor(5000, "idle-floor");
+            Idle.RawOpen(8, 5000, "idle-raw-open");
             Idle.Raw(8, 5000, "idle-raw");
             Idle.Run(adapter, 8, true, 5000, "idle-waiting");
             Idle.Run(adapter, 8, false, 5000, "idle-open");
