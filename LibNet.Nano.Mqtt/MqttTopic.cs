@@ -137,6 +137,16 @@ namespace NanoLibNet.Mqtt
                     return false;
                 }
 
+                if (c >= 0xD800 && c <= 0xDBFF)
+                {
+                    // A pair: compare whole code points (the nanoCLR's indexer reads the low half
+                    // of a pair as the high one again: see MqttUtf8.AfterHigh).
+                    if (MqttUtf8.CodePoint(filter, ref fi) != MqttUtf8.CodePoint(topic, ref ti))
+                    {
+                        return false;
+                    }
+                }
+
                 fi++;
                 ti++;
             }
@@ -204,6 +214,8 @@ namespace NanoLibNet.Mqtt
                 throw new ArgumentException("a topic name must be at least one character long", name);
             }
 
+            MqttUtf8.CheckLength(topic, name);
+
             for (int i = 0; i < topic.Length; i++)
             {
                 char c = topic[i];
@@ -228,6 +240,8 @@ namespace NanoLibNet.Mqtt
             {
                 throw new ArgumentException("a topic filter must be at least one character long", name);
             }
+
+            MqttUtf8.CheckLength(filter, name);
 
             for (int i = 0; i < len; i++)
             {

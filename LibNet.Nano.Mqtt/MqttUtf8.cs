@@ -21,6 +21,7 @@ namespace NanoLibNet.Mqtt
         {
             int n = 0;
             int len = s.Length;
+            CheckLength(s, name);
             for (int i = 0; i < len; i++)
             {
                 char c = s[i];
@@ -39,7 +40,8 @@ namespace NanoLibNet.Mqtt
                 }
                 else if (c >= 0xD800 && c <= 0xDFFF)
                 {
-                    if (c > 0xDBFF || i + 1 >= len || s[i + 1] < 0xDC00 || s[i + 1] > 0xDFFF)
+                    char d = c > 0xDBFF || i + 1 >= len ? (char)0 : AfterHigh(s, i, c);
+                    if (d < 0xDC00 || d > 0xDFFF)
                     {
                         throw new ArgumentException("not well-formed UTF-16 (a lone surrogate at index " + i + ")", name);
                     }
@@ -59,6 +61,20 @@ namespace NanoLibNet.Mqtt
             }
 
             return n;
+        }
+
+        /// <summary>
+        /// Throws at once when <paramref name="s"/> has more UTF-16 units than an MQTT string has
+        /// bytes (each unit is at least one byte of UTF-8), before anything walks the string: on
+        /// the nanoCLR each <c>s[i]</c> walks the string from its start (strings are UTF-8 there),
+        /// so walking a 65536-character string took seconds, not the immediate exception bad input gets.
+        /// </summary>
+        internal static void CheckLength(string s, string name)
+        {
+            if (s.Length > MaxLength)
+            {
+                throw new ArgumentException("longer than 65535 bytes in UTF-8 (" + s.Length + " UTF-16 units)", name);
+            }
         }
 
         /// <summary>Writes <paramref name="s"/> (already checked by <see cref="ByteCount"/>) at <paramref name="at"/>; returns the position after it.</summary>
@@ -106,7 +122,7 @@ namespace NanoLibNet.Mqtt
             char c = s[i];
             if (c >= 0xD800 && c <= 0xDBFF && i + 1 < s.Length)
             {
-                char d = s[i + 1];
+                char d = AfterHigh(s, i, c);
                 if (d >= 0xDC00 && d <= 0xDFFF)
                 {
                     i++;
@@ -120,6 +136,22 @@ namespace NanoLibNet.Mqtt
             }
 
             return c;
+        }
+
+        /// <summary>
+        /// The UTF-16 unit after the high surrogate <paramref name="c"/> at <paramref name="i"/>
+        /// (<c>i + 1 &lt; s.Length</c>). The nanoCLR's string indexer (mscorlib 1.17.11; the
+        /// interpreter's String.get_Chars cannot stop inside the 4-byte UTF-8 sequence of a pair)
+        /// returns the high surrogate again for the low half, where desktop .NET returns the low
+        /// surrogate; <c>ToCharArray</c> reads both halves right there. A string on the nanoCLR
+        /// cannot hold a lone surrogate (it becomes U+FFFD), so a high surrogate read twice is that
+        /// fault: only then is the pair read again, allocating 2 characters (on desktop .NET it
+        /// takes two lone high surrogates in a row, which stay lone).
+        /// </summary>
+        internal static char AfterHigh(string s, int i, char c)
+        {
+            char d = s[i + 1];
+            return d == c ? s.ToCharArray(i, 2)[1] : d;
         }
 
         /// <summary>True when the bytes at <paramref name="at"/> encode <paramref name="cp"/>; advances past them.</summary>

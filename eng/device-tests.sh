@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # The on-device test suite (LibNet.Nano.Tests.Device, nanoFramework.TestFramework) on the real
 # nanoCLR interpreter in ../shared/nanovm:
-#   1. builds LibNet.Nano against nanovm's real nano assemblies (eng/nano/LibNet.Nano.NanoVm.csproj)
-#      and the suite (NFUnitTest.dll), and scans both for generics (eng/MetadataScan);
+#   1. builds LibNet.Nano and LibNet.Nano.Mqtt against nanovm's real nano assemblies
+#      (eng/nano/LibNet.Nano.NanoVm.csproj, eng/nano/LibNet.Nano.Mqtt.NanoVm.csproj) and the suite
+#      (NFUnitTest.dll, which tests both), and scans all three for generics (eng/MetadataScan);
 #   2. starts the TLS peers the suite's TLS tests talk to (openssl, fixed loopback ports: a TLS
 #      handshake stops every managed thread of the interpreter, so no peer can live inside it);
 #   3. runs the suite with `nanovm test`, stops the peers, prints the counts;
@@ -36,10 +37,11 @@ fi
 NANOVM_DIR="$(cd "$NANOVM_DIR" && pwd)"
 
 LIB="$ROOT/eng/nano/bin/LibNet.Nano.NanoVm/Release/LibNet.Nano.dll"
+MQTT="$ROOT/eng/nano/bin/LibNet.Nano.Mqtt.NanoVm/Release/LibNet.Nano.Mqtt.dll"
 SUITE="$ROOT/LibNet.Nano.Tests.Device/bin/Release/NFUnitTest.dll"
 LOGDIR="$ROOT/LibNet.Nano.Tests.Device/obj/device-tests"
 mkdir -p "$LOGDIR"
-rm -f "$LIB" "$SUITE"
+rm -f "$LIB" "$MQTT" "$SUITE"
 
 echo "device suite: building against $NANOVM_DIR/ref"
 if ! dotnet build LibNet.Nano.Tests.Device/LibNet.Nano.Tests.Device.csproj -c Release -nologo \
@@ -52,7 +54,7 @@ fi
 
 SCAN="$ROOT/eng/MetadataScan/bin/Release/net10.0/MetadataScan.dll"
 [ -f "$SCAN" ] || dotnet build eng/MetadataScan/MetadataScan.csproj -c Release -nologo >"$LOGDIR/scan.build.log" 2>&1
-for dll in "$LIB" "$SUITE"; do
+for dll in "$LIB" "$MQTT" "$SUITE"; do
     if ! dotnet "$SCAN" "$dll" >"$LOGDIR/scan.log" 2>&1; then
         cat "$LOGDIR/scan.log"
         echo "device suite: FAILED (generics in ${dll#"$ROOT"/}: the nanoCLR would crash loading it)"
@@ -77,7 +79,7 @@ peers_start
 trap peers_stop EXIT
 
 echo "device suite: running on the nanoCLR ($(basename "$NANOVM_DIR")/bin)"
-NANOVM_TIMEOUT="${NANOVM_TIMEOUT:-600}" "$NANOVM_DIR/nanovm" test "$SUITE" "$LIB" 2>&1 | tee "$LOGDIR/run.log"
+NANOVM_TIMEOUT="${NANOVM_TIMEOUT:-600}" "$NANOVM_DIR/nanovm" test "$SUITE" "$LIB" "$MQTT" 2>&1 | tee "$LOGDIR/run.log"
 rc=${PIPESTATUS[0]}
 peers_stop
 trap - EXIT
@@ -97,7 +99,7 @@ pe_size() { # dll... -> "name.pe N bytes" lines
 }
 
 echo
-pe_size "$LIB" "$SUITE" | sed 's/^\(.*\) \(.*\)$/device suite: \1: \2 bytes/'
+pe_size "$LIB" "$MQTT" "$SUITE" | sed 's/^\(.*\) \(.*\)$/device suite: \1: \2 bytes/'
 if [ "$footprint" = 1 ]; then
     echo "device suite: footprint of the SimulatedAdapter (Simulated/**) in LibNet.Nano"
     dotnet build eng/nano/LibNet.Nano.NanoVm.csproj -c Release -nologo -p:NanoVmDir="$NANOVM_DIR/" -p:WithoutSimulated=true >"$LOGDIR/nosim.build.log" 2>&1 &&

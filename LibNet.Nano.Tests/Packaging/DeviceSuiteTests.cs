@@ -79,18 +79,28 @@ namespace NanoLibNet.Tests.Packaging
             Assert.Equal("Library", sdk.Descendants("OutputType").Single().Value);
         }
 
+        /// <summary>The projects the suite tests (LibNet.Nano, and LibNet.Nano.Mqtt in Mqtt/), as their nfproj file names.</summary>
+        private static readonly string[] TestedNfprojs = { "LibNet.Nano.Mqtt.nfproj", "LibNet.Nano.nfproj" };
+
         [Fact]
-        public void NfprojReferencesTheLibraryProjectAndPackagesConfig()
+        public void NfprojReferencesTheLibraryProjectsAndPackagesConfig()
         {
             XDocument nf = RepoFiles.Load(Nfproj);
             string nfDir = Path.GetDirectoryName(RepoFiles.PathOf(Nfproj));
-            string[] refs = nf.Descendants(RepoFiles.MsBuild + "ProjectReference").Select(r => (string)r.Attribute("Include")).ToArray();
-            Assert.Single(refs);
-            string lib = RepoFiles.Resolve(nfDir, refs[0]);
-            Assert.True(File.Exists(lib) && Path.GetFileName(lib) == "LibNet.Nano.nfproj", Nfproj + " must reference the library's nfproj; " + refs[0] + " is not it");
+            string[] refs = nf.Descendants(RepoFiles.MsBuild + "ProjectReference").Select(r => RepoFiles.Resolve(nfDir, (string)r.Attribute("Include"))).ToArray();
+            foreach (string r in refs)
+            {
+                Assert.True(File.Exists(r), Nfproj + " references " + r + ", which does not exist");
+            }
+
+            Assert.Equal(TestedNfprojs, refs.Select(Path.GetFileName).OrderBy(n => n, StringComparer.Ordinal).ToArray());
+
+            // The Linux build (eng/device-tests.sh) tests the same two libraries, built against nanovm.
+            XDocument sdk = XDocument.Load(RepoFiles.PathOf(Csproj));
+            string[] sdkRefs = sdk.Descendants("ProjectReference").Select(r => Path.GetFileName((string)r.Attribute("Include"))).OrderBy(n => n, StringComparer.Ordinal).ToArray();
+            Assert.Equal(new[] { "LibNet.Nano.Mqtt.NanoVm.csproj", "LibNet.Nano.NanoVm.csproj" }, sdkRefs);
 
             var packages = RepoFiles.PackagesConfig(PackagesConfig);
-            var library = RepoFiles.PackagesConfig(Path.GetRelativePath(RepoFiles.Root, Path.Combine(Path.GetDirectoryName(lib), "packages.config")));
             foreach (XElement r in nf.Descendants(RepoFiles.MsBuild + "Reference"))
             {
                 string hint = (string)r.Element(RepoFiles.MsBuild + "HintPath");
@@ -107,10 +117,14 @@ namespace NanoLibNet.Tests.Packaging
                 Assert.True(nf.Descendants(RepoFiles.MsBuild + "HintPath").Any(h => h.Value.Contains(@"\packages\" + p.Key + "." + p.Value.Version + @"\", StringComparison.Ordinal)),
                     PackagesConfig + ": " + p.Key + " " + p.Value.Version + " is referenced by no HintPath");
 
-                // Deployed together with the library: one version of each assembly.
-                if (library.TryGetValue(p.Key, out var lv))
+                // Deployed together with the libraries: one version of each assembly.
+                foreach (string lib in refs)
                 {
-                    Assert.True(lv.Version == p.Value.Version, p.Key + " " + p.Value.Version + " but the library uses " + lv.Version);
+                    var library = RepoFiles.PackagesConfig(Path.GetRelativePath(RepoFiles.Root, Path.Combine(Path.GetDirectoryName(lib), "packages.config")));
+                    if (library.TryGetValue(p.Key, out var lv))
+                    {
+                        Assert.True(lv.Version == p.Value.Version, p.Key + " " + p.Value.Version + " but " + Path.GetFileName(lib) + " uses " + lv.Version);
+                    }
                 }
             }
 

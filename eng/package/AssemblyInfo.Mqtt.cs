@@ -1,4 +1,5 @@
 using System.Reflection;
+using System.Runtime.CompilerServices;
 
 // Assembly identity of the nano build of the MQTT client (LibNet.Nano.Mqtt/nf/LibNet.Nano.Mqtt.nfproj
 // links this file in). The host build generates its own attributes, which is why this file lives
@@ -11,3 +12,8 @@ using System.Reflection;
 [assembly: AssemblyVersion("0.1.0.0")]
 [assembly: AssemblyFileVersion("0.1.0.0")]
 [assembly: AssemblyInformationalVersion("0.1.0")]
+
+// The on-device test suite (LibNet.Nano.Tests.Device; nanoFramework's test launcher loads a test
+// assembly by the name NFUnitTest) checks the client's own UTF-8 and its byte-level topic match on
+// the nanoCLR, as the host build lets LibNet.Nano.Mqtt.Tests do (LibNet.Nano.Mqtt.csproj).
+[assembly: InternalsVisibleTo("NFUnitTest")]
