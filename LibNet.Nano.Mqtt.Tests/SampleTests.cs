@@ -19,6 +19,10 @@ namespace NanoLibNet.Mqtt.Tests
             Assert.NotNull(m);
             Assert.Equal("dev1/status", m.Topic);
             Assert.Equal("online", Peer.Text(m));
+            // The console reacts to "online" at once (as the host sample does): the sample must
+            // have subscribed to its command topic before it said "online", or the ping is lost.
+            Assert.Equal(new[] { "subscribe dev1:dev1/cmd", "publish dev1:dev1/status" },
+                Array.FindAll(Broker.Log.ToArray(), e => e.StartsWith("subscribe dev1:") || e.StartsWith("publish dev1:dev1/status")));
             console.Publish("dev1/cmd", Bytes("ping"), 1);
             int telemetry = 0;
             bool pong = false;

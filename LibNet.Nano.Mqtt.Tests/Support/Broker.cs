@@ -29,6 +29,9 @@ namespace NanoLibNet.Mqtt.Tests
         /// <summary>Topics published by clients, as the broker saw them (client id, topic).</summary>
         public readonly ConcurrentQueue<string> Published = new ConcurrentQueue<string>();
 
+        /// <summary>Publishes and subscriptions in the order the broker handled them ("publish id:topic", "subscribe id:filter").</summary>
+        public readonly ConcurrentQueue<string> Log = new ConcurrentQueue<string>();
+
         /// <summary>Keepalive (seconds) of the last CONNECT, and its clean-session flag.</summary>
         public int LastKeepAlive;
 
@@ -78,6 +81,12 @@ namespace NanoLibNet.Mqtt.Tests
             server.InterceptingPublishAsync += e =>
             {
                 b.Published.Enqueue(e.ClientId + ":" + e.ApplicationMessage.Topic);
+                b.Log.Enqueue("publish " + e.ClientId + ":" + e.ApplicationMessage.Topic);
+                return Task.CompletedTask;
+            };
+            server.ClientSubscribedTopicAsync += e =>
+            {
+                b.Log.Enqueue("subscribe " + e.ClientId + ":" + e.TopicFilter.Topic);
                 return Task.CompletedTask;
             };
             server.StartAsync().GetAwaiter().GetResult();

@@ -104,11 +104,14 @@ namespace NanoLibNet.Samples.Mqtt
                     if (link.JustConnected)
                     {
                         Connects++;
-                        client.Publish(5000, _statusTopic, online, 1, true);
+                        // Subscribe before saying "online": whoever reacts to "online" by sending a
+                        // command must find the subscription already in place at the broker.
                         if (!client.SessionPresent)
                         {
                             client.Subscribe(5000, _cmdTopic, 1);
                         }
+
+                        client.Publish(5000, _statusTopic, online, 1, true);
                     }
 
                     long dueMs = (nextTelemetry - DateTime.UtcNow.Ticks) / 10000;
