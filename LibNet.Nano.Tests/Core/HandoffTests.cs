@@ -160,5 +160,157 @@ namespace NanoLibNet.Tests.Core
             _out.WriteLine(Rounds + " round trips of " + size + " B: " + turns + " engine turns");
             Assert.InRange(turns, 0, Rounds / 2);
         }
+
+        /// <summary>
+        /// Desktop (Select engine): the engine leaves a socket out of its Select while the task
+        /// polls it itself. If the engine takes a turn during that poll (another socket's data),
+        /// its next Select runs without this socket; a reply that comes after the task's first
+        /// poll ended must still end the task's wait at once. Before the fix nothing asked the
+        /// engine to watch the socket again: the reply waited for the engine's 1 s idle timeout
+        /// (seen as MQTT QoS 1 publishes at 2,500/s instead of 9,000/s whenever the broker's
+        /// PUBACK took longer than the first poll).
+        /// </summary>
+        [Fact]
+        public void AReplyAfterTheFirstPollIsSeenAtOnceThoughTheEngineTurnedDuringIt()
+        {
+            Adapter.FirstPollMicros = 200000;
+            WatchedCall watched = new WatchedCall();
+            using (Socket listener = Loopback.Listener())
+            {
+                Socket peerA = null;
+                Socket peerB = null;
+                NetCtrl b = null;
+                string task = null;
+                string dbg = null;
+                Thread tester = new Thread(() =>
+                {
+                    // Wait until the task is in its first poll on A, then make the engine turn (data for B).
+                    Until(() => task != null && watched.Inside && SysPlus.Find(task) != null && Volatile.Read(ref SysPlus.Find(task).InNativePoll) != 0, "the task polls A itself");
+                    int turns = Adapter.Engine.Turn;
+                    peerB.Send(new byte[] { 1 });
+                    // (The engine counts a turn as it starts one: the turn after B's read prepares its
+                    // next Select while the task still polls A, long before the 200 ms poll ends.)
+                    Until(() => b.BytesIn == 1 && Adapter.Engine.Turn > turns, "the engine read B and turned again");
+
+                    // The first poll ends (200 ms); the task now waits on its mailbox for the engine.
+                    Until(() => Volatile.Read(ref SysPlus.Find(task).InNativePoll) == 0 && Blocked(task), "the task's first poll ended");
+                    dbg = "turn at act " + Adapter.Engine.Turn + " (after B " + turns + ")";
+                    watched.Act();
+                    peerA.Send(new byte[] { 2 });
+                });
+
+                InTask(me =>
+                {
+                    NetCtrl a = NetCtrl.Create(Adapter, me);
+                    b = NetCtrl.Create(Adapter, me);
+                    Assert.True(LibNet.Connect(me, Bound, a, Loopback.Ip, Loopback.PortOf(listener)));
+                    peerA = Loopback.Accept(listener);
+                    Assert.True(LibNet.Connect(me, Bound, b, Loopback.Ip, Loopback.PortOf(listener)));
+                    peerB = Loopback.Accept(listener);
+                    task = me;
+                    tester.Start();
+                    bool ev = false;
+                    Assert.True(watched.Run(() => LibNet.Wait(me, Bound, a, out ev)));
+                    Assert.True(ev);
+                    tester.Join();
+                    long ms = watched.MsFromActToReturn;
+                    _out.WriteLine("reply seen " + ms + " ms after it was sent; " + dbg + ", turn at return " + Adapter.Engine.Turn);
+                    Assert.InRange(ms, 0, 400);
+                    Assert.True(a.Rx(new byte[4], 0, 4, out int got) && got == 1);
+                    LibNet.Close(me, Bound, a);
+                    LibNet.Close(me, Bound, b);
+                    a.Release();
+                    b.Release();
+                    peerA.Dispose();
+                    peerB.Dispose();
+                });
+            }
+        }
+
+        /// <summary>
+        /// After the task read a reply itself while the engine had left its socket out (as in the
+        /// test above), the socket layer's own ways of seeing data still work at once: an Event
+        /// armed with <c>NetCtrl.Wait</c> comes when the data does (the engine is asked to watch the
+        /// socket again), and <c>NetCtrl.Rx</c> finds data already in the socket (it looks itself).
+        /// Before the fix the Event waited for the engine's 1 s idle timeout and Rx returned 0.
+        /// </summary>
+        [Theory]
+        [InlineData(true)]
+        [InlineData(false)]
+        public void AfterTheTaskReadItselfTheSocketLayerStillSeesData(bool armEvent)
+        {
+            Adapter.FirstPollMicros = 200000;
+            WatchedCall watched = new WatchedCall();
+            using (Socket listener = Loopback.Listener())
+            using (ManualResetEventSlim secondSent = new ManualResetEventSlim())
+            {
+                Socket peerA = null;
+                Socket peerB = null;
+                NetCtrl b = null;
+                string task = null;
+                int phase = 0;
+                Thread tester = new Thread(() =>
+                {
+                    Until(() => task != null && Volatile.Read(ref phase) == 1 && SysPlus.Find(task) != null && Volatile.Read(ref SysPlus.Find(task).InNativePoll) != 0, "the task polls A itself");
+                    int turns = Adapter.Engine.Turn;
+                    peerB.Send(new byte[] { 1 });
+                    Until(() => b.BytesIn == 1 && Adapter.Engine.Turn > turns, "the engine read B and turned again");
+                    peerA.Send(new byte[] { 2 }); // read by the task's own poll
+                    Until(() => Volatile.Read(ref phase) == 2 && (!armEvent || (watched.Inside && Blocked(task))), armEvent ? "the task sleeps on its mailbox for A's Event" : "the task took the first reply");
+                    watched.Act();
+
+                    peerA.Send(new byte[] { 3 });
+                    secondSent.Set();
+                });
+
+                InTask(me =>
+                {
+                    NetCtrl a = NetCtrl.Create(Adapter, me);
+                    b = NetCtrl.Create(Adapter, me);
+                    Assert.True(LibNet.Connect(me, Bound, a, Loopback.Ip, Loopback.PortOf(listener)));
+                    peerA = Loopback.Accept(listener);
+                    Assert.True(LibNet.Connect(me, Bound, b, Loopback.Ip, Loopback.PortOf(listener)));
+                    peerB = Loopback.Accept(listener);
+                    task = me;
+                    Volatile.Write(ref phase, 1);
+                    tester.Start();
+                    byte[] buf = new byte[4];
+                    int posted = a.EventsPosted;
+                    Assert.True(LibNet.Wait(me, Bound, a, out bool ev) && ev);
+                    Assert.True(a.Rx(buf, 0, 4, out int got));
+                    Assert.Equal(1, got);
+                    Assert.Equal(2, buf[0]);
+                    Assert.Equal(posted, a.EventsPosted); // the task read it itself
+                    if (armEvent)
+                    {
+                        Assert.True(a.Wait(out bool hasEvent));
+                        Assert.False(hasEvent);
+                        Volatile.Write(ref phase, 2);
+                        TaskMessage msg = default(TaskMessage);
+                        Assert.True(watched.Run(() => SysPlus.WaitMsg(me, SocketEvent.Event, Bound, out msg)));
+                        Assert.Same(a, msg.Source);
+                        _out.WriteLine("Event " + watched.MsFromActToReturn + " ms after the data was sent");
+                        Assert.InRange(watched.MsFromActToReturn, 0, 400);
+                    }
+                    else
+                    {
+                        // Sent (a loopback send has delivered it when it returns): one Rx must find it.
+                        Volatile.Write(ref phase, 2);
+                        Assert.True(secondSent.Wait(Bound));
+                    }
+
+                    Assert.True(a.Rx(buf, 0, 4, out got));
+                    Assert.Equal(1, got);
+                    Assert.Equal(3, buf[0]);
+                    tester.Join();
+                    LibNet.Close(me, Bound, a);
+                    LibNet.Close(me, Bound, b);
+                    a.Release();
+                    b.Release();
+                    peerA.Dispose();
+                    peerB.Dispose();
+                });
+            }
+        }
     }
 }

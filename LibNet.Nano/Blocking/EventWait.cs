@@ -108,6 +108,13 @@ namespace NanoLibNet
                     }
                 }
 
+                if (id == SocketEvent.Event || id == SocketEvent.OnLine)
+                {
+                    // From here the engine must see the data (or the client): it may have left the
+                    // socket to this task's own poll.
+                    netc.EnsureWatched();
+                }
+
                 if (!deadline.Wait(box.Signal))
                 {
                     return TimedOut;

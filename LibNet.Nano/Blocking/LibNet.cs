@@ -326,7 +326,8 @@ namespace NanoLibNet
             Deadline deadline = new Deadline(timeout);
             task.Mailbox.Purge(SocketEvent.Event, netc);
             bool hasEvent;
-            if (!netc.Wait(out hasEvent))
+            bool armed;
+            if (!netc.WaitCore(out hasEvent, out armed))
             {
                 gotEvent = false;
                 return false;

@@ -25,6 +25,13 @@ namespace NanoLibNet
         // polling it natively and then reading): nobody else receives meanwhile. Null = none.
         private Transport _rxBusy;
 
+        // The engine prepared a wait without this socket's reads because a caller was polling it
+        // (_rxBusy). An engine that waits for readiness (Select) then does not see what comes
+        // next until something else wakes it (up to its idle timeout), which is what we want while
+        // the task keeps reading its replies itself (no engine wake-up per reply), but not once
+        // somebody waits for the engine to see it: see EnsureWatched. Set and read under Sync.
+        private bool _readSkipped;
+
         // The engine sends a ring segment outside the lock: a caller must not send the ring too.
         private bool _txBusy;
 
@@ -64,6 +71,28 @@ namespace NanoLibNet
             _sentTotal = 0;
             _txRoomNeed = 0;
             NewEpochLocked();
+        }
+
+        /// <summary>
+        /// Caller, about to rely on the engine to see this socket's data (a task about to sleep on
+        /// its mailbox for an Event, an Event armed, a ring found empty): if the engine left the
+        /// socket out of its Select while a caller polled it, give it a turn to watch it again.
+        /// One wake-up, only then; a sweeping engine looks at every socket at its next sweep anyway.
+        /// </summary>
+        internal void EnsureWatched()
+        {
+            lock (Sync)
+            {
+                if (!_readSkipped || _rxBusy != null || _adapter.CallerPollSliceMs != 0)
+                {
+                    return;
+                }
+
+                _readSkipped = false;
+                _requests |= NetRequest.Kick;
+            }
+
+            _engine.Request();
         }
 
         internal void AddRequest(int bit)
@@ -191,9 +220,16 @@ namespace NanoLibNet
                 switch (_state)
                 {
                     case NetCtrlState.Listening:
-                        if (_rxBusy == null && _acceptCount + _handshakeCount < AcceptBacklog)
+                        if (_acceptCount + _handshakeCount < AcceptBacklog)
                         {
-                            interest = Transport.ReadyRead;
+                            if (_rxBusy == null)
+                            {
+                                interest = Transport.ReadyRead;
+                            }
+                            else
+                            {
+                                _readSkipped = true;
+                            }
                         }
 
                         break;
@@ -204,9 +240,13 @@ namespace NanoLibNet
                         _rxStalled = !room;
                         if (room && _rxBusy == null)
                         {
-                            // (A caller polling the socket itself is left alone: it reads what comes,
-                            // and the engine's Select does not wake on it as well.)
                             interest |= Transport.ReadyRead;
+                        }
+                        else if (room)
+                        {
+                            // A caller polling the socket itself is left alone: it reads what comes,
+                            // and the engine's Select does not wake on it as well.
+                            _readSkipped = true;
                         }
 
                         if (_tx.Count > 0)
@@ -354,13 +394,12 @@ namespace NanoLibNet
                     _rxBusy = null;
                 }
 
+                epoch = _epoch;
                 if (Transport != t || got < 0)
                 {
-                    return;
+                    got = -1;
                 }
-
-                epoch = _epoch;
-                if (got > 0)
+                else if (got > 0)
                 {
                     _rx.Commit(got);
                     _bytesIn += got;
@@ -375,6 +414,11 @@ namespace NanoLibNet
                     // The caller saw the end itself: it needs no Event for it (Closed still follows).
                     _eventArmed = false;
                 }
+            }
+
+            if (got < 0)
+            {
+                return;
             }
 
             if (got == 0)

@@ -786,57 +786,76 @@ namespace NanoLibNet
             return ok;
         }
 
-        private bool RxCore(byte[] buffer, int offset, int count, out int read, byte[] address, out int addressLength, out int port)
+        private bool RxCore(byte[] buffer, int offset, int count, out int read, byte[] address, out int addressLength, out int port, bool look = true)
         {
             CheckRange(buffer, offset, count);
             read = 0;
             addressLength = 0;
             port = 0;
-            bool kick;
+            bool kick = false;
+            bool empty = false;
+            bool alive = false;
+            bool skipped = false;
             lock (Sync)
             {
                 ThrowIfReleased();
                 if (_rx == null || _rx.Count == 0)
                 {
-                    return _state == NetCtrlState.Online || _state == NetCtrlState.Closing || _state == NetCtrlState.Connecting;
-                }
-
-                kick = _rxStalled;
-                if (_udp)
-                {
-                    int len = _rx.ReadUInt16();
-                    port = _rx.ReadUInt16();
-                    int alen = _rx.ReadByte();
-                    for (int i = 0; i < 16; i++)
-                    {
-                        int b = _rx.ReadByte();
-                        if (address != null)
-                        {
-                            address[i] = (byte)b;
-                        }
-                    }
-
-                    addressLength = alen;
-                    int take = len < count ? len : count;
-                    read = _rx.Read(buffer, offset, take);
-                    if (len > take)
-                    {
-                        _rx.Skip(len - take);
-                        _datagramsTruncated++;
-                    }
+                    empty = true;
+                    alive = _state == NetCtrlState.Online || _state == NetCtrlState.Closing || _state == NetCtrlState.Connecting;
+                    skipped = _readSkipped && _adapter.CallerPollSliceMs == 0;
                 }
                 else
                 {
-                    read = _rx.Read(buffer, offset, count);
+                    kick = _rxStalled;
+                    if (_udp)
+                    {
+                        int len = _rx.ReadUInt16();
+                        port = _rx.ReadUInt16();
+                        int alen = _rx.ReadByte();
+                        for (int i = 0; i < 16; i++)
+                        {
+                            int b = _rx.ReadByte();
+                            if (address != null)
+                            {
+                                address[i] = (byte)b;
+                            }
+                        }
+
+                        addressLength = alen;
+                        int take = len < count ? len : count;
+                        read = _rx.Read(buffer, offset, take);
+                        if (len > take)
+                        {
+                            _rx.Skip(len - take);
+                            _datagramsTruncated++;
+                        }
+                    }
+                    else
+                    {
+                        read = _rx.Read(buffer, offset, count);
+                    }
+
+                    if (_rx.Count == 0 && _rxBusy == null)
+                    {
+                        // Empty, and no receive under way into it: start over at the front, so the next
+                        // receive gets the whole ring in one piece (a message that would have wrapped
+                        // would have cost two receives and two events).
+                        _rx.Clear();
+                    }
+                }
+            }
+
+            if (empty)
+            {
+                if (alive && skipped && look && PollRead(0) > 0)
+                {
+                    // The engine left this socket to a task that polled it itself, so it may not
+                    // have seen what came since: look at the socket once, here (no engine wake-up).
+                    return RxCore(buffer, offset, count, out read, address, out addressLength, out port, false);
                 }
 
-                if (_rx.Count == 0 && _rxBusy == null)
-                {
-                    // Empty, and no receive under way into it: start over at the front, so the next
-                    // receive gets the whole ring in one piece (a message that would have wrapped
-                    // would have cost two receives and two events).
-                    _rx.Clear();
-                }
+                return alive;
             }
 
             if (kick)
@@ -856,6 +875,21 @@ namespace NanoLibNet
         /// <exception cref="ObjectDisposedException">The netc was released.</exception>
         public bool Wait(out bool hasEvent)
         {
+            bool armed;
+            bool ok = WaitCore(out hasEvent, out armed);
+            if (armed)
+            {
+                // The Event comes from the engine: it must be watching the socket.
+                EnsureWatched();
+            }
+
+            return ok;
+        }
+
+        /// <summary>Wait without the engine check: LibNet.Wait looks at the socket itself first, then makes the check before it sleeps (EventWait).</summary>
+        internal bool WaitCore(out bool hasEvent, out bool armed)
+        {
+            armed = false;
             lock (Sync)
             {
                 ThrowIfReleased();
@@ -870,6 +904,7 @@ namespace NanoLibNet
                 if (_state == NetCtrlState.Online || _state == NetCtrlState.Closing)
                 {
                     _eventArmed = true;
+                    armed = true;
                     return true;
                 }
 

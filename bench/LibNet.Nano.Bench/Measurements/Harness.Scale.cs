@@ -23,6 +23,8 @@ namespace NanoLibNet.Bench
             List<double> libP99 = new List<double>();
             List<double> rawP50 = new List<double>();
             List<double> rawP99 = new List<double>();
+            List<double> libMean = new List<double>();
+            List<double> rawMean = new List<double>();
             int libThreads = 0;
             int rawThreads = 0;
             int libProcThreads = 0;
@@ -39,6 +41,8 @@ namespace NanoLibNet.Bench
                     libP99.Add(l.P99);
                     rawP50.Add(r.P50);
                     rawP99.Add(r.P99);
+                    libMean.Add(l.Mean);
+                    rawMean.Add(r.Mean);
                     libThreads = l.Threads;
                     rawThreads = r.Threads;
                     libProcThreads = l.ProcessThreads;
@@ -54,6 +58,22 @@ namespace NanoLibNet.Bench
             _report.Row("scale " + c + ": process threads (incl. peer and runtime)", libProcThreads.ToString(), rawProcThreads.ToString(), "-", "-", null);
             _report.Row("scale " + c + ": round-trip latency p50 (µs)", Stats.F(Stats.Median(libP50)), Stats.F(Stats.Median(rawP50)), Stats.F(Stats.Median(libP50) / Stats.Median(rawP50), 2), "-", null);
             _report.Row("scale " + c + ": round-trip latency p99 (µs)", Stats.F(Stats.Median(libP99)), Stats.F(Stats.Median(rawP99)), Stats.F(Stats.Median(libP99) / Stats.Median(rawP99), 2), "-", null);
+
+            // With every connection keeping one request in flight, the mean latency is fixed by the
+            // rate (Little's law: connections / round trips per second); the median says how fairly
+            // the waiting is shared out, which a thread per connection on 2 cores does unevenly.
+            _report.Row("scale " + c + ": round-trip latency mean (µs; Little's law: " + conns + " / rate)", Stats.F(Stats.Median(libMean)), Stats.F(Stats.Median(rawMean)), Stats.F(Stats.Median(libMean) / Stats.Median(rawMean), 2), "-", null);
+        }
+
+        private static double Mean(List<double> values)
+        {
+            double sum = 0;
+            foreach (double v in values)
+            {
+                sum += v;
+            }
+
+            return values.Count == 0 ? double.NaN : sum / values.Count;
         }
 
         private sealed class ScaleResult
@@ -61,6 +81,7 @@ namespace NanoLibNet.Bench
             internal double RoundTripsPerSecond;
             internal double P50;
             internal double P99;
+            internal double Mean;
             internal int Threads;
             internal int ProcessThreads;
         }
@@ -156,6 +177,7 @@ namespace NanoLibNet.Bench
 
             result.P50 = Stats.Percentile(lat, 50);
             result.P99 = Stats.Percentile(lat, 99);
+            result.Mean = Mean(lat);
             return result;
         }
 
@@ -295,6 +317,7 @@ namespace NanoLibNet.Bench
             result.RoundTripsPerSecond = total / (Stats.TicksToMs(elapsed) / 1000.0);
             result.P50 = Stats.Percentile(lat, 50);
             result.P99 = Stats.Percentile(lat, 99);
+            result.Mean = Mean(lat);
             return result;
         }
     }
