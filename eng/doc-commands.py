@@ -58,8 +58,10 @@ NOT_RUN = [
     (r"^dotnet run --project bench/LibNet\.Nano\.Mqtt\.Bench -c Release --no-build -- --smoke$", "ci"),
     (r"^dotnet run --project bench/LibNet\.Nano\.Mqtt\.Bench -c Release --no-build$",
      "a full MQTT benchmark run (~1-2 min of measuring): its figures are docs/performance.md; the --smoke line runs every measurement"),
+    (r"^dotnet run --project bench/LibNet\.Nano\.Bench -c Release --no-build -- --device$",
+     "the device benchmark: ~40 s of measuring on the nanoCLR, needs ../shared/nanovm; its figures are docs/performance.md, and .ci/run runs the library on the nanoCLR in the device suite"),
     (r"^dotnet run (-c Release --project|--project) bench/LibNet\.Nano\.Bench( -c Release --no-build)?( -- (--bdn|--harness\b.*))?$",
-     "a full benchmark run (BenchmarkDotNet ~35 s of measuring, the harness ~7 min): its figures are docs/performance.md; the --smoke line runs every measurement"),
+     "a full benchmark run (BenchmarkDotNet ~35 s of measuring, the harness ~7 to 13 min): its figures are docs/performance.md; the --smoke line runs every measurement"),
 ]
 
 FENCE = re.compile(r"^(\s*)```\s*([A-Za-z0-9_+-]*)\s*$")
