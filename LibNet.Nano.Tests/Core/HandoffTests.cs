@@ -177,36 +177,26 @@ namespace NanoLibNet.Tests.Core
             WatchedCall watched = new WatchedCall();
             using (Socket listener = Loopback.Listener())
             {
-                Socket peerA = null;
-                Socket peerB = null;
-                NetCtrl b = null;
+                TwoConnections c = null;
                 string task = null;
                 string dbg = null;
                 Thread tester = new Thread(() =>
                 {
                     // Wait until the task is in its first poll on A, then make the engine turn (data for B).
                     Until(() => task != null && watched.Inside && SysPlus.Find(task) != null && Volatile.Read(ref SysPlus.Find(task).InNativePoll) != 0, "the task polls A itself");
-                    int turns = Adapter.Engine.Turn;
-                    peerB.Send(new byte[] { 1 });
-                    // (The engine counts a turn as it starts one: the turn after B's read prepares its
-                    // next Select while the task still polls A, long before the 200 ms poll ends.)
-                    Until(() => b.BytesIn == 1 && Adapter.Engine.Turn > turns, "the engine read B and turned again");
+                    int turns = c.MakeTheEngineTurn(Adapter);
 
                     // The first poll ends (200 ms); the task now waits on its mailbox for the engine.
                     Until(() => Volatile.Read(ref SysPlus.Find(task).InNativePoll) == 0 && Blocked(task), "the task's first poll ended");
                     dbg = "turn at act " + Adapter.Engine.Turn + " (after B " + turns + ")";
                     watched.Act();
-                    peerA.Send(new byte[] { 2 });
+                    c.PeerA.Send(new byte[] { 2 });
                 });
 
                 InTask(me =>
                 {
-                    NetCtrl a = NetCtrl.Create(Adapter, me);
-                    b = NetCtrl.Create(Adapter, me);
-                    Assert.True(LibNet.Connect(me, Bound, a, Loopback.Ip, Loopback.PortOf(listener)));
-                    peerA = Loopback.Accept(listener);
-                    Assert.True(LibNet.Connect(me, Bound, b, Loopback.Ip, Loopback.PortOf(listener)));
-                    peerB = Loopback.Accept(listener);
+                    c = TwoConnections.Open(me, Adapter, listener);
+                    NetCtrl a = c.A;
                     task = me;
                     tester.Start();
                     bool ev = false;
@@ -217,12 +207,7 @@ namespace NanoLibNet.Tests.Core
                     _out.WriteLine("reply seen " + ms + " ms after it was sent; " + dbg + ", turn at return " + Adapter.Engine.Turn);
                     Assert.InRange(ms, 0, 400);
                     Assert.True(a.Rx(new byte[4], 0, 4, out int got) && got == 1);
-                    LibNet.Close(me, Bound, a);
-                    LibNet.Close(me, Bound, b);
-                    a.Release();
-                    b.Release();
-                    peerA.Dispose();
-                    peerB.Dispose();
+                    c.Close(me);
                 });
             }
         }
@@ -244,33 +229,25 @@ namespace NanoLibNet.Tests.Core
             using (Socket listener = Loopback.Listener())
             using (ManualResetEventSlim secondSent = new ManualResetEventSlim())
             {
-                Socket peerA = null;
-                Socket peerB = null;
-                NetCtrl b = null;
+                TwoConnections c = null;
                 string task = null;
                 int phase = 0;
                 Thread tester = new Thread(() =>
                 {
                     Until(() => task != null && Volatile.Read(ref phase) == 1 && SysPlus.Find(task) != null && Volatile.Read(ref SysPlus.Find(task).InNativePoll) != 0, "the task polls A itself");
-                    int turns = Adapter.Engine.Turn;
-                    peerB.Send(new byte[] { 1 });
-                    Until(() => b.BytesIn == 1 && Adapter.Engine.Turn > turns, "the engine read B and turned again");
-                    peerA.Send(new byte[] { 2 }); // read by the task's own poll
+                    c.MakeTheEngineTurn(Adapter);
+                    c.PeerA.Send(new byte[] { 2 }); // read by the task's own poll
                     Until(() => Volatile.Read(ref phase) == 2 && (!armEvent || (watched.Inside && Blocked(task))), armEvent ? "the task sleeps on its mailbox for A's Event" : "the task took the first reply");
                     watched.Act();
 
-                    peerA.Send(new byte[] { 3 });
+                    c.PeerA.Send(new byte[] { 3 });
                     secondSent.Set();
                 });
 
                 InTask(me =>
                 {
-                    NetCtrl a = NetCtrl.Create(Adapter, me);
-                    b = NetCtrl.Create(Adapter, me);
-                    Assert.True(LibNet.Connect(me, Bound, a, Loopback.Ip, Loopback.PortOf(listener)));
-                    peerA = Loopback.Accept(listener);
-                    Assert.True(LibNet.Connect(me, Bound, b, Loopback.Ip, Loopback.PortOf(listener)));
-                    peerB = Loopback.Accept(listener);
+                    c = TwoConnections.Open(me, Adapter, listener);
+                    NetCtrl a = c.A;
                     task = me;
                     Volatile.Write(ref phase, 1);
                     tester.Start();
@@ -303,13 +280,50 @@ namespace NanoLibNet.Tests.Core
                     Assert.Equal(1, got);
                     Assert.Equal(3, buf[0]);
                     tester.Join();
-                    LibNet.Close(me, Bound, a);
-                    LibNet.Close(me, Bound, b);
-                    a.Release();
-                    b.Release();
-                    peerA.Dispose();
-                    peerB.Dispose();
+                    c.Close(me);
                 });
+            }
+        }
+
+        /// <summary>Two connected netcs of one task (A, the one the tests wait on; B, to make the engine turn) and their peers.</summary>
+        private sealed class TwoConnections
+        {
+            internal NetCtrl A;
+            internal NetCtrl B;
+            internal Socket PeerA;
+            internal Socket PeerB;
+
+            internal static TwoConnections Open(string me, NetAdapter adapter, Socket listener)
+            {
+                TwoConnections c = new TwoConnections { A = NetCtrl.Create(adapter, me), B = NetCtrl.Create(adapter, me) };
+                Assert.True(LibNet.Connect(me, Bound, c.A, Loopback.Ip, Loopback.PortOf(listener)));
+                c.PeerA = Loopback.Accept(listener);
+                Assert.True(LibNet.Connect(me, Bound, c.B, Loopback.Ip, Loopback.PortOf(listener)));
+                c.PeerB = Loopback.Accept(listener);
+                return c;
+            }
+
+            /// <summary>
+            /// Data for B: the engine reads it and turns again. (It counts a turn as it starts one:
+            /// the turn after B's read prepares its next Select at once, so while a task still polls
+            /// A that Select leaves A out.) Returns the turn count before.
+            /// </summary>
+            internal int MakeTheEngineTurn(SocketAdapter adapter)
+            {
+                int turns = adapter.Engine.Turn;
+                PeerB.Send(new byte[] { 1 });
+                Until(() => B.BytesIn == 1 && adapter.Engine.Turn > turns, "the engine read B and turned again");
+                return turns;
+            }
+
+            internal void Close(string me)
+            {
+                LibNet.Close(me, Bound, A);
+                LibNet.Close(me, Bound, B);
+                A.Release();
+                B.Release();
+                PeerA.Dispose();
+                PeerB.Dispose();
             }
         }
     }
