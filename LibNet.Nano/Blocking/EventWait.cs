@@ -69,9 +69,7 @@ namespace NanoLibNet
 
                     int ms = deadline.Slice(slice);
                     long start = DateTime.UtcNow.Ticks;
-                    task.InNativePoll = 1;
-                    int r = netc.PollRead(ms * 1000);
-                    task.InNativePoll = 0;
+                    int r = PollRead(task, netc, ms * 1000);
                     if (r >= 0)
                     {
                         deadline.Spend(start, ms, r == 1);
@@ -100,9 +98,7 @@ namespace NanoLibNet
                     if (us > 0)
                     {
                         long start = DateTime.UtcNow.Ticks;
-                        task.InNativePoll = 1;
-                        int r = netc.PollRead(us);
-                        task.InNativePoll = 0;
+                        int r = PollRead(task, netc, us);
                         deadline.Spend(start, ms, r != 0);
                         continue;
                     }
@@ -190,6 +186,15 @@ namespace NanoLibNet
                 // The engine wakes the task when the ring has the room (or the state changes).
                 deadline.Wait(box.Signal);
             }
+        }
+
+        // The task polls its own socket natively (NetCtrl.PollRead); meanwhile it counts as blocked.
+        private static int PollRead(TaskContext task, NetCtrl netc, int microseconds)
+        {
+            task.InNativePoll = 1;
+            int r = netc.PollRead(microseconds);
+            task.InNativePoll = 0;
+            return r;
         }
 
         /// <summary>True when the netc's state already answers the wait (the event may never come).</summary>
