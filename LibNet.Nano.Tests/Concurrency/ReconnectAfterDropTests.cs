@@ -20,8 +20,7 @@ namespace NanoLibNet.Tests.Concurrency
             l.ReceiveWindow = 256;
             InTask(me =>
             {
-                NetCtrl n = Tcp(me, txSize: 1024);
-                MustConnect(me, n, 80);
+                NetCtrl n = Connected(me, 80, txSize: 1024);
                 SimPeer stalled = l.Accept(Bound);
 
                 // The peer does not read: a window's worth goes out, the rest stays queued.
@@ -55,8 +54,7 @@ namespace NanoLibNet.Tests.Concurrency
             l.ReceiveWindow = 256;
             InTask(me =>
             {
-                NetCtrl n = Tcp(me, txSize: 1024);
-                MustConnect(me, n, 80);
+                NetCtrl n = Connected(me, 80, txSize: 1024);
                 SimPeer stalled = l.Accept(Bound);
                 Assert.False(LibNet.Tx(me, 200, n, Pattern(1000), out bool full));
                 Assert.True(n.TxPending > 0);
@@ -84,7 +82,7 @@ namespace NanoLibNet.Tests.Concurrency
         [InlineData(true)]
         public void TxAfterAResetWithBytesQueuedCompletesOnTheNextConnection_Loopback(bool sweep)
         {
-            SocketAdapter adapter = sweep ? Track(new SocketAdapter(true) { BindAddress = Loopback.Ip }) : Adapter;
+            SocketAdapter adapter = AdapterFor(sweep);
             using (Socket listener = Loopback.Listener(16, 4096))
             {
                 InTask(me =>

@@ -14,7 +14,7 @@ namespace NanoLibNet.Tests.Core
         [InlineData(true)]
         public void CloseSendsWhatIsQueuedWaitsForClosedAndFreesTheSocket(bool sweep)
         {
-            SocketAdapter adapter = sweep ? Track(new SocketAdapter(true) { BindAddress = Loopback.Ip }) : Adapter;
+            SocketAdapter adapter = AdapterFor(sweep);
             byte[] data = Loopback.Pattern(60000);
             using (Socket listener = Loopback.Listener())
             {

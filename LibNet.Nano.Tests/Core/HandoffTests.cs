@@ -23,10 +23,6 @@ namespace NanoLibNet.Tests.Core
             _out = output;
         }
 
-        private SocketAdapter AdapterFor(bool sweep)
-        {
-            return sweep ? Track(new SocketAdapter(true) { BindAddress = Loopback.Ip }) : Adapter;
-        }
 
         [Theory]
         [InlineData(false)]

@@ -104,7 +104,7 @@ namespace NanoLibNet.Tests.Core
         [InlineData(true)]
         public void ServesThreePlainClientsAtOnceEachInItsOwnTask(bool sweep)
         {
-            SocketAdapter adapter = sweep ? Track(new SocketAdapter(true) { BindAddress = Loopback.Ip }) : Adapter;
+            SocketAdapter adapter = AdapterFor(sweep);
             int port = Loopback.FreePort();
             string[] served = new string[Clients];
             StartTask(UniqueName("server"), me => RunServer(me, adapter, port, served, _listening));

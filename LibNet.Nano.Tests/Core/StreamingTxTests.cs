@@ -23,10 +23,6 @@ namespace NanoLibNet.Tests.Core
             _out = output;
         }
 
-        private SocketAdapter AdapterFor(bool sweep)
-        {
-            return sweep ? Track(new SocketAdapter(true) { BindAddress = Loopback.Ip }) : Adapter;
-        }
 
         /// <summary>A plain peer thread that reads everything until the end of the stream.</summary>
         private sealed class Sink : IDisposable

@@ -9,10 +9,6 @@ namespace NanoLibNet.Tests.Core
     public class TcpTests : NetTest
     {
         /// <summary>Select engine (false) or the device's Poll sweep (true); registered for the leak check.</summary>
-        private SocketAdapter AdapterFor(bool sweep)
-        {
-            return sweep ? Track(new SocketAdapter(true) { BindAddress = Loopback.Ip }) : Adapter;
-        }
 
         /// <summary>
         /// Sends <paramref name="data"/> in pieces no larger than the send ring with LibNet.Tx

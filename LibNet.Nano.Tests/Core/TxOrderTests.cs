@@ -30,7 +30,7 @@ namespace NanoLibNet.Tests.Core
         [InlineData("sim")]
         public void QueuedAndDirectSendsKeepTheByteOrderUnderLoad(string kind)
         {
-            NetAdapter adapter = kind == "sim" ? Sim : kind == "sweep" ? Track(new SocketAdapter(true) { BindAddress = Loopback.Ip }) : Adapter;
+            NetAdapter adapter = kind == "sim" ? Sim : AdapterFor(kind == "sweep");
             byte[] src = Pattern(kind == "sim" ? 4 * 1024 * 1024 : 24 * 1024 * 1024, 11);
             byte[] got = new byte[src.Length];
             int received = 0;

@@ -24,7 +24,7 @@ namespace NanoLibNet.Tests.Core
         [InlineData(true)]
         public void BufferFullWhilePeerStallsThenTxCompletesWhenItReads(bool sweep)
         {
-            SocketAdapter adapter = sweep ? Track(new SocketAdapter(true) { BindAddress = Loopback.Ip }) : Adapter;
+            SocketAdapter adapter = AdapterFor(sweep);
             ManualResetEventSlim full = new ManualResetEventSlim();
             byte[] src = Loopback.Pattern(16 * 1024 * 1024);
             long total = 0;

@@ -28,7 +28,7 @@ namespace NanoLibNet.Tests.Core
         [InlineData(true)]
         public void RoundTripReportsTheSender(bool sweep)
         {
-            SocketAdapter adapter = sweep ? Track(new SocketAdapter(true) { BindAddress = Loopback.Ip }) : Adapter;
+            SocketAdapter adapter = AdapterFor(sweep);
             using (EchoPeer peer = EchoPeer.Udp())
             {
                 InTask(me =>

@@ -19,10 +19,6 @@ namespace NanoLibNet.Tests.Core
             _out = output;
         }
 
-        private SocketAdapter AdapterFor(bool sweep)
-        {
-            return sweep ? Track(new SocketAdapter(true) { BindAddress = Loopback.Ip }) : Adapter;
-        }
 
         /// <summary>
         /// Runs <paramref name="body"/> in a task connected to a plain peer socket, which

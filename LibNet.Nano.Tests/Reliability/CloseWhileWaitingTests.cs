@@ -56,7 +56,7 @@ namespace NanoLibNet.Tests.Reliability
         {
             SimListener l = Sim.Listen(80);
             CloseDuring(
-                me => { NetCtrl n = Tcp(me); MustConnect(me, n, 80); return n; },
+                me => Connected(me),
                 (me, n) =>
                 {
                     bool ok = LibNet.Wait(me, Bound, n, out bool ev);
@@ -115,7 +115,7 @@ namespace NanoLibNet.Tests.Reliability
             SimListener l = Sim.Listen(80);
             l.ReceiveWindow = 100;
             CloseDuring(
-                me => { NetCtrl n = Tcp(me); MustConnect(me, n, 80); return n; },
+                me => Connected(me),
                 (me, n) => LibNet.Tx(me, Bound, n, Pattern(1000), out bool full),
                 n => n.TxPending > 0,
                 release);

@@ -81,8 +81,7 @@ namespace NanoLibNet.Tests.Reliability
             l.ResetAfterBytes = 100;
             InTask(me =>
             {
-                NetCtrl n = Tcp(me);
-                MustConnect(me, n, 80);
+                NetCtrl n = Connected(me);
                 // The peer takes both (120 bytes: its window is open) and resets after the 100th.
                 Assert.True(LibNet.Tx(me, Bound, n, Pattern(60), out bool full), "first Tx: " + NetError.Name(n.LastError));
                 Assert.False(full);
@@ -114,8 +113,7 @@ namespace NanoLibNet.Tests.Reliability
             WatchedCall watched = new WatchedCall();
             string task = StartTask(UniqueName("reset"), me =>
             {
-                NetCtrl n = Tcp(me);
-                MustConnect(me, n, 80);
+                NetCtrl n = Connected(me);
                 bool ev = true;
                 Assert.False(watched.Run(() => LibNet.Wait(me, Bound, n, out ev)));
                 Assert.False(ev);
@@ -143,8 +141,7 @@ namespace NanoLibNet.Tests.Reliability
             long fullMs = -1;
             StartTask(UniqueName("stall"), me =>
             {
-                NetCtrl n = Tcp(me);
-                MustConnect(me, n, 80);
+                NetCtrl n = Connected(me);
 
                 // The window takes the first 1000 bytes; the next ring's worth stays in the send ring.
                 Assert.True(LibNet.Tx(me, Bound, n, data, 0, 1000, out bool f));
@@ -189,8 +186,7 @@ namespace NanoLibNet.Tests.Reliability
             l.Echo = true;
             InTask(me =>
             {
-                NetCtrl n = Tcp(me);
-                MustConnect(me, n, 80);
+                NetCtrl n = Connected(me);
                 Assert.True(LibNet.Tx(me, Bound, n, Pattern(10), out bool full));
                 Stopwatch sw = Stopwatch.StartNew();
                 Assert.True(LibNet.Wait(me, 50, n, out bool ev), "a slow segment is not a failure");
@@ -337,8 +333,7 @@ namespace NanoLibNet.Tests.Reliability
             l.ReceiveWindow = 100;
             InTask(me =>
             {
-                NetCtrl n = Tcp(me);
-                MustConnect(me, n, 80);
+                NetCtrl n = Connected(me);
                 Assert.True(n.Tx(Pattern(1000), 0, 1000, out bool full, out bool done));
                 Stopwatch sw = Stopwatch.StartNew();
                 LibNet.Close(me, 300, n);
@@ -359,8 +354,7 @@ namespace NanoLibNet.Tests.Reliability
             NetCtrl shared = null;
             string task = StartTask(UniqueName("tx"), me =>
             {
-                NetCtrl n = Tcp(me);
-                MustConnect(me, n, 80);
+                NetCtrl n = Connected(me);
                 Volatile.Write(ref shared, n);
                 Assert.False(LibNet.Tx(me, Bound, n, Pattern(1000), out bool full));
                 // An orderly close by the peer ends the connection (no half-close): unsent bytes are dropped and counted.

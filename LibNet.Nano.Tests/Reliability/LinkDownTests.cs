@@ -103,8 +103,7 @@ namespace NanoLibNet.Tests.Reliability
             NetCtrl shared = null;
             DownDuring((me, watched) =>
             {
-                NetCtrl n = Tcp(me);
-                MustConnect(me, n, 80);
+                NetCtrl n = Connected(me);
                 Volatile.Write(ref shared, n);
                 bool ev = true;
                 Assert.False(watched.Run(() => LibNet.Wait(me, Bound, n, out ev)));
@@ -123,8 +122,7 @@ namespace NanoLibNet.Tests.Reliability
             NetCtrl shared = null;
             DownDuring((me, watched) =>
             {
-                NetCtrl n = Tcp(me);
-                MustConnect(me, n, 80);
+                NetCtrl n = Connected(me);
                 Volatile.Write(ref shared, n);
                 // The peer never reads: 100 bytes fit its window, the rest waits for a TxOk that cannot come.
                 bool full = true;

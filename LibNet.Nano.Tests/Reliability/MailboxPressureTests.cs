@@ -30,8 +30,7 @@ namespace NanoLibNet.Tests.Reliability
             NetCtrl shared = null;
             string owner = StartTask(UniqueName("deaf"), me =>
             {
-                NetCtrl n = Tcp(me);
-                MustConnect(me, n, 80);
+                NetCtrl n = Connected(me);
                 Assert.True(n.Wait(out bool has));
                 Assert.False(has);
                 Volatile.Write(ref shared, n);
@@ -113,8 +112,7 @@ namespace NanoLibNet.Tests.Reliability
             NetCtrl shared = null;
             string owner = StartTask(UniqueName("deaf"), me =>
             {
-                NetCtrl n = Tcp(me);
-                MustConnect(me, n, 80);
+                NetCtrl n = Connected(me);
                 Assert.True(n.Tx(Pattern(500), 0, 500, out bool full, out bool done));
                 Volatile.Write(ref shared, n);
                 queued.Set();
@@ -157,8 +155,7 @@ namespace NanoLibNet.Tests.Reliability
 
                 InTask(me =>
                 {
-                    NetCtrl n = Tcp(me);
-                    MustConnect(me, n, 80);
+                    NetCtrl n = Connected(me);
                     while (SysPlus.SendMsg(me, 1000, 0))
                     {
                     }

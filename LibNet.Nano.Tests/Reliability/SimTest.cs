@@ -25,6 +25,14 @@ namespace NanoLibNet.Tests.Reliability
             return n;
         }
 
+        /// <summary>A TCP netc of <see cref="Tcp"/>, connected to the simulated peer's <paramref name="port"/> (asserted).</summary>
+        protected NetCtrl Connected(string me, int port = 80, int txSize = NetCtrl.DefaultBufferSize)
+        {
+            NetCtrl n = Tcp(me, txSize);
+            MustConnect(me, n, port);
+            return n;
+        }
+
         /// <summary>Connects <paramref name="n"/> to the peer address, asserting success.</summary>
         protected static void MustConnect(string me, NetCtrl n, int port)
         {

@@ -20,8 +20,7 @@ namespace NanoLibNet.Tests.Reliability
             using ManualResetEventSlim timedOut = new ManualResetEventSlim();
             StartTask(UniqueName("queued"), me =>
             {
-                NetCtrl n = Tcp(me);
-                MustConnect(me, n, 80);
+                NetCtrl n = Connected(me);
                 Stopwatch sw = Stopwatch.StartNew();
                 Assert.False(LibNet.Tx(me, 300, n, data, out bool full));
                 ms = sw.ElapsedMilliseconds;
@@ -56,8 +55,7 @@ namespace NanoLibNet.Tests.Reliability
             long ms = 0;
             InTask(me =>
             {
-                NetCtrl n = Tcp(me);
-                MustConnect(me, n, 80);
+                NetCtrl n = Connected(me);
                 Stopwatch sw = Stopwatch.StartNew();
                 Assert.False(LibNet.Tx(me, 300, n, data, out bool full));
                 ms = sw.ElapsedMilliseconds;
@@ -81,8 +79,7 @@ namespace NanoLibNet.Tests.Reliability
             l.ReceiveWindow = 256;
             InTask(me =>
             {
-                NetCtrl n = Tcp(me);
-                MustConnect(me, n, 80);
+                NetCtrl n = Connected(me);
                 Assert.False(LibNet.Tx(me, 100, n, Pattern(256 + NetCtrl.DefaultBufferSize), out bool full));
                 Assert.False(full);
                 long before = n.BytesOut + n.TxPending;
@@ -105,8 +102,7 @@ namespace NanoLibNet.Tests.Reliability
             l.ResetAfterBytes = 5000;
             InTask(me =>
             {
-                NetCtrl n = Tcp(me);
-                MustConnect(me, n, 80);
+                NetCtrl n = Connected(me);
                 SimPeer p = l.Accept(Bound);
                 Thread reader = new Thread(() =>
                 {
@@ -135,8 +131,7 @@ namespace NanoLibNet.Tests.Reliability
             l.ReceiveWindow = 256;
             InTask(me =>
             {
-                NetCtrl n = Tcp(me);
-                MustConnect(me, n, 80);
+                NetCtrl n = Connected(me);
                 SimPeer p = l.Accept(Bound);
                 byte[] b = new byte[100];
                 Thread closer = new Thread(() =>

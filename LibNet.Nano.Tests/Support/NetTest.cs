@@ -41,6 +41,15 @@ namespace NanoLibNet.Tests
         /// <summary>The loopback socket adapter of this test.</summary>
         protected SocketAdapter Adapter { get; }
 
+        /// <summary>
+        /// The adapter for a test run on both engine paths: this test's Select adapter, or (with
+        /// <paramref name="sweep"/>) a tracked loopback adapter with the device's poll-sweep engine.
+        /// </summary>
+        protected SocketAdapter AdapterFor(bool sweep)
+        {
+            return sweep ? Track(new SocketAdapter(true) { BindAddress = "127.0.0.1" }) : Adapter;
+        }
+
         /// <summary>Adds an adapter to the after-test leak check.</summary>
         protected T Track<T>(T adapter) where T : NetAdapter
         {
