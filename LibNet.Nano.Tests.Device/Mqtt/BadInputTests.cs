@@ -27,15 +27,14 @@ namespace NanoLibNet.Tests.Device.Mqtt
             Env.Start("mq", me =>
             {
                 using MqttClient c = t.NewClient(me, "bad", rx, tx, 4);
-                Assert.IsTrue(SimMqtt.Connect(c), SimMqtt.Errors(c));
+                SimMqtt.MustConnect(c);
                 long before = c.Net.BytesOut;
                 body(c);
                 Assert.AreEqual(before, c.Net.BytesOut, "bytes sent by the bad calls");
                 Assert.IsTrue(c.IsConnected);
                 Assert.IsTrue(c.Disconnect(Env.Bound));
             });
-            SimBroker b = t.AcceptConnect();
-            b.ConnAck(false, 0);
+            SimBroker b = t.AcceptConnAck();
             b.Expect(14); // the next packet after CONNECT is the DISCONNECT: nothing in between
             Env.JoinAll();
             t.End();

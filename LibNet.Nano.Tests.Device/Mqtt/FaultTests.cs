@@ -52,7 +52,7 @@ namespace NanoLibNet.Tests.Device.Mqtt
             {
                 using MqttClient c = t.NewClient(me);
                 c.KeepAliveSeconds = keepAlive;
-                Assert.IsTrue(SimMqtt.Connect(c), SimMqtt.Errors(c));
+                SimMqtt.MustConnect(c);
                 long t0 = Clock.Now;
                 bool got;
                 Assert.IsFalse(c.Loop(Env.Bound * 2, out got));
@@ -62,8 +62,7 @@ namespace NanoLibNet.Tests.Device.Mqtt
                 Assert.IsFalse(c.IsConnected);
                 Assert.AreEqual(1, c.PingsSent);
             });
-            SimBroker b = t.AcceptConnect();
-            b.ConnAck(false, 0);
+            SimBroker b = t.AcceptConnAck();
             b.Expect(12, Env.Bound); // PINGREQ, never answered
             Assert.IsTrue(b.Peer.WaitClosed(Env.Bound));
             Env.JoinAll();
@@ -103,7 +102,7 @@ namespace NanoLibNet.Tests.Device.Mqtt
             {
                 using MqttClient c = t.NewClient(me, "keeper", 1024, 4096, 4);
                 c.CleanSession = false;
-                Assert.IsTrue(SimMqtt.Connect(c), SimMqtt.Errors(c));
+                SimMqtt.MustConnect(c);
                 Assert.IsFalse(c.Publish(Env.Bound, "data/big", payload, 1, false), "the broker dropped the connection: Publish must fail");
                 Assert.AreEqual(MqttError.Network, c.LastError, SimMqtt.Errors(c));
 
@@ -163,22 +162,20 @@ namespace NanoLibNet.Tests.Device.Mqtt
             Env.Start("mq", me =>
             {
                 using MqttClient c = t.NewClient(me);
-                Assert.IsTrue(SimMqtt.Connect(c), SimMqtt.Errors(c));
+                SimMqtt.MustConnect(c);
                 Assert.IsFalse(c.Publish(Env.Bound, "t", new byte[10], 1, false));
                 Assert.AreEqual(1, c.InflightCount);
                 dropped.Set();
-                Assert.IsTrue(SimMqtt.Connect(c), SimMqtt.Errors(c));
+                SimMqtt.MustConnect(c);
                 Assert.AreEqual(0, c.InflightCount);
                 Assert.AreEqual(0, c.Retransmitted);
                 Assert.IsTrue(c.Disconnect(Env.Bound));
             });
-            SimBroker b = t.AcceptConnect();
-            b.ConnAck(false, 0);
+            SimBroker b = t.AcceptConnAck();
             b.Expect(3);
             b.Peer.Reset();
             Assert.IsTrue(dropped.WaitOne(Env.Bound, false), "the client did not see the drop");
-            SimBroker again = t.AcceptConnect();
-            again.ConnAck(false, 0);
+            SimBroker again = t.AcceptConnAck();
             again.Expect(14); // straight to DISCONNECT: nothing was resent
             Env.JoinAll();
             t.End();
@@ -192,7 +189,7 @@ namespace NanoLibNet.Tests.Device.Mqtt
             Env.Start("mq", me =>
             {
                 using MqttClient c = t.NewClient(me);
-                Assert.IsTrue(SimMqtt.Connect(c), SimMqtt.Errors(c));
+                SimMqtt.MustConnect(c);
                 looping.Set();
                 long t0 = Clock.Now;
                 bool got;
@@ -201,8 +198,7 @@ namespace NanoLibNet.Tests.Device.Mqtt
                 Assert.AreEqual(MqttError.Network, c.LastError, SimMqtt.Errors(c));
                 Assert.AreEqual(NetError.LinkDown, c.NetError, NetError.Name(c.NetError));
             });
-            SimBroker b = t.AcceptConnect();
-            b.ConnAck(false, 0);
+            SimBroker b = t.AcceptConnAck();
             Assert.IsTrue(looping.WaitOne(Env.Bound, false), "the client did not connect");
             t.Sim.SetLinkUp(false);
             Env.JoinAll();
@@ -216,14 +212,13 @@ namespace NanoLibNet.Tests.Device.Mqtt
             Env.Start("mq", me =>
             {
                 using MqttClient c = t.NewClient(me);
-                Assert.IsTrue(SimMqtt.Connect(c), SimMqtt.Errors(c));
+                SimMqtt.MustConnect(c);
                 bool got;
                 Assert.IsFalse(c.Loop(Env.Bound, out got));
                 Assert.AreEqual(MqttError.Network, c.LastError, SimMqtt.Errors(c));
                 Assert.IsFalse(c.IsConnected);
             });
-            SimBroker b = t.AcceptConnect();
-            b.ConnAck(false, 0);
+            SimBroker b = t.AcceptConnAck();
             b.Peer.Close();
             Env.JoinAll();
             t.End();
@@ -253,14 +248,13 @@ namespace NanoLibNet.Tests.Device.Mqtt
             Env.Start("mq", me =>
             {
                 using MqttClient c = t.NewClient(me);
-                Assert.IsTrue(SimMqtt.Connect(c), SimMqtt.Errors(c));
+                SimMqtt.MustConnect(c);
                 bool got;
                 Assert.IsFalse(c.Loop(Env.Bound, out got));
                 Assert.AreEqual(MqttError.ProtocolError, c.LastError, SimMqtt.Errors(c));
                 Assert.IsFalse(c.IsConnected);
             });
-            SimBroker b = t.AcceptConnect();
-            b.ConnAck(false, 0);
+            SimBroker b = t.AcceptConnAck();
             b.Write(packet);
             Assert.IsTrue(b.Peer.WaitClosed(Env.Bound), "the client did not close on a protocol error");
             Env.JoinAll();
@@ -274,7 +268,7 @@ namespace NanoLibNet.Tests.Device.Mqtt
             Env.Start("mq", me =>
             {
                 using MqttClient c = t.NewClient(me, "sim", 128, 1024, 4);
-                Assert.IsTrue(SimMqtt.Connect(c), SimMqtt.Errors(c));
+                SimMqtt.MustConnect(c);
                 bool got;
                 Assert.IsTrue(c.Loop(Env.Bound, out got), SimMqtt.Errors(c));
                 Assert.IsTrue(got);
@@ -282,8 +276,7 @@ namespace NanoLibNet.Tests.Device.Mqtt
                 Assert.AreEqual(1, c.MessagesDropped);
                 Assert.IsTrue(c.Disconnect(Env.Bound));
             });
-            SimBroker b = t.AcceptConnect();
-            b.ConnAck(false, 0);
+            SimBroker b = t.AcceptConnAck();
             b.Publish("a/long/topic/name", new byte[2000], 1, 0x1234);
             b.Expect(4); // PUBACK for the message the client could not keep
             Assert.AreEqual(0x1234, b.U16(0));
@@ -300,7 +293,7 @@ namespace NanoLibNet.Tests.Device.Mqtt
             Env.Start("mq", me =>
             {
                 using MqttClient c = t.NewClient(me);
-                Assert.IsTrue(SimMqtt.Connect(c), SimMqtt.Errors(c));
+                SimMqtt.MustConnect(c);
                 bool got;
                 Assert.IsTrue(c.Loop(Env.Bound, out got), SimMqtt.Errors(c));
                 Assert.IsTrue(got);
@@ -308,8 +301,7 @@ namespace NanoLibNet.Tests.Device.Mqtt
                 Assert.IsTrue(c.MessageDup);
                 Assert.IsTrue(c.Disconnect(Env.Bound));
             });
-            SimBroker b = t.AcceptConnect();
-            b.ConnAck(false, 0);
+            SimBroker b = t.AcceptConnAck();
             b.Write(0x3A, 0x07, 0x00, 0x01, (byte)'t', 0x00, 0x09, (byte)'h', (byte)'i'); // DUP QoS 1 id 9
             b.Expect(4);
             Assert.AreEqual(9, b.U16(0));

@@ -77,6 +77,14 @@ namespace NanoLibNet.Tests.Device.Mqtt
             return b;
         }
 
+        /// <summary>Accepts the client's connection, reads its CONNECT and answers with a CONNACK (no session, accepted).</summary>
+        public SimBroker AcceptConnAck()
+        {
+            SimBroker b = AcceptConnect();
+            b.ConnAck(false, 0);
+            return b;
+        }
+
         /// <summary>Connects <paramref name="c"/> to the stand-in broker (bounded by <see cref="Env.Bound"/>).</summary>
         public static bool Connect(MqttClient c)
         {
@@ -87,6 +95,12 @@ namespace NanoLibNet.Tests.Device.Mqtt
         public static bool Connect(MqttClient c, int timeout)
         {
             return c.Connect(timeout, SimulatedAdapter.PeerAddress, Port);
+        }
+
+        /// <summary>Asserts that <paramref name="c"/> connects to the stand-in broker, with its errors as the message.</summary>
+        public static void MustConnect(MqttClient c)
+        {
+            Assert.IsTrue(Connect(c), Errors(c));
         }
 
         /// <summary>The client's errors as text, for assertion messages.</summary>

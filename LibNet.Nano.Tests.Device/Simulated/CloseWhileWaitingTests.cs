@@ -62,7 +62,7 @@ namespace NanoLibNet.Tests.Device
             SimulatedAdapter sim = Env.Sim();
             SimListener l = sim.Listen(80);
             CloseDuring(
-                me => { NetCtrl n = Bytes.Tcp(sim, me, 0); Bytes.MustConnect(me, n, SimulatedAdapter.PeerAddress, 80); return n; },
+                me => Bytes.SimConnected(sim, me, 80),
                 (me, n) =>
                 {
                     bool ev;
@@ -134,7 +134,7 @@ namespace NanoLibNet.Tests.Device
             SimListener l = sim.Listen(80);
             l.ReceiveWindow = 100;
             CloseDuring(
-                me => { NetCtrl n = Bytes.Tcp(sim, me, 0); Bytes.MustConnect(me, n, SimulatedAdapter.PeerAddress, 80); return n; },
+                me => Bytes.SimConnected(sim, me, 80),
                 (me, n) =>
                 {
                     bool full;

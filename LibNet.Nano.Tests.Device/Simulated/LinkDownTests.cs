@@ -107,8 +107,7 @@ namespace NanoLibNet.Tests.Device
             Box shared = new Box();
             DownDuring(sim, me =>
             {
-                NetCtrl n = Bytes.Tcp(sim, me, 0);
-                Bytes.MustConnect(me, n, SimulatedAdapter.PeerAddress, 80);
+                NetCtrl n = Bytes.SimConnected(sim, me, 80);
                 shared.Value = n;
                 bool ev;
                 Assert.IsFalse(LibNet.Wait(me, Env.Bound, n, out ev));
@@ -131,8 +130,7 @@ namespace NanoLibNet.Tests.Device
             Box shared = new Box();
             DownDuring(sim, me =>
             {
-                NetCtrl n = Bytes.Tcp(sim, me, 0);
-                Bytes.MustConnect(me, n, SimulatedAdapter.PeerAddress, 80);
+                NetCtrl n = Bytes.SimConnected(sim, me, 80);
                 shared.Value = n;
 
                 // The peer never reads: 100 bytes fit its window, the rest waits for a TxOk that cannot come.

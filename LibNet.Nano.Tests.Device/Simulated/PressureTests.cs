@@ -18,8 +18,7 @@ namespace NanoLibNet.Tests.Device
             Box shared = new Box();
             string owner = Env.Start("deaf", me =>
             {
-                NetCtrl n = Bytes.Tcp(sim, me, 0);
-                Bytes.MustConnect(me, n, SimulatedAdapter.PeerAddress, 80);
+                NetCtrl n = Bytes.SimConnected(sim, me, 80);
                 bool has, ev;
                 Assert.IsTrue(n.Wait(out has));
                 shared.Value = n;
@@ -62,8 +61,7 @@ namespace NanoLibNet.Tests.Device
             Box shared = new Box();
             string owner = Env.Start("deaf", me =>
             {
-                NetCtrl n = Bytes.Tcp(sim, me, 0);
-                Bytes.MustConnect(me, n, SimulatedAdapter.PeerAddress, 80);
+                NetCtrl n = Bytes.SimConnected(sim, me, 80);
                 bool full, done;
                 Assert.IsTrue(n.Tx(Bytes.Pattern(500, 1), 0, 500, out full, out done));
                 shared.Value = n;

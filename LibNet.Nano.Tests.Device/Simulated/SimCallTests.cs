@@ -121,8 +121,7 @@ namespace NanoLibNet.Tests.Device
             SimListener l = sim.Listen(80);
             Env.InTask(me =>
             {
-                NetCtrl n = Bytes.Tcp(sim, me, 0);
-                Bytes.MustConnect(me, n, SimulatedAdapter.PeerAddress, 80);
+                NetCtrl n = Bytes.SimConnected(sim, me, 80);
                 bool ev;
                 long t0 = Clock.Now;
                 Assert.IsTrue(LibNet.Wait(me, 300, n, out ev), "a timeout is not a failure");
@@ -143,8 +142,7 @@ namespace NanoLibNet.Tests.Device
             Box t = new Box();
             string task = Env.Start("forced", me =>
             {
-                NetCtrl n = Bytes.Tcp(sim, me, 0);
-                Bytes.MustConnect(me, n, SimulatedAdapter.PeerAddress, 80);
+                NetCtrl n = Bytes.SimConnected(sim, me, 80);
                 t.Value = n;
                 bool ev;
                 long t0 = Clock.Now;

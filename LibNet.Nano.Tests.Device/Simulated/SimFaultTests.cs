@@ -57,8 +57,7 @@ namespace NanoLibNet.Tests.Device
             l.ResetAfterBytes = 100;
             Env.InTask(me =>
             {
-                NetCtrl n = Bytes.Tcp(sim, me, 0);
-                Bytes.MustConnect(me, n, SimulatedAdapter.PeerAddress, 80);
+                NetCtrl n = Bytes.SimConnected(sim, me, 80);
                 bool full, ev;
                 LibNet.Tx(me, Env.Bound, n, Bytes.Pattern(60, 1), out full);
                 LibNet.Tx(me, Env.Bound, n, Bytes.Pattern(60, 2), out full);
@@ -84,8 +83,7 @@ namespace NanoLibNet.Tests.Device
             Box connected = new Box();
             string task = Env.Start("reset", me =>
             {
-                NetCtrl n = Bytes.Tcp(sim, me, 0);
-                Bytes.MustConnect(me, n, SimulatedAdapter.PeerAddress, 80);
+                NetCtrl n = Bytes.SimConnected(sim, me, 80);
                 connected.Value = n;
                 bool ev;
                 Assert.IsFalse(LibNet.Wait(me, Env.Bound, n, out ev));
@@ -166,8 +164,7 @@ namespace NanoLibNet.Tests.Device
             Box shared = new Box();
             string task = Env.Start("txclose", me =>
             {
-                NetCtrl n = Bytes.Tcp(sim, me, 0);
-                Bytes.MustConnect(me, n, SimulatedAdapter.PeerAddress, 80);
+                NetCtrl n = Bytes.SimConnected(sim, me, 80);
                 shared.Value = n;
                 bool full;
                 long t0 = Clock.Now;
@@ -195,8 +192,7 @@ namespace NanoLibNet.Tests.Device
             l.ReceiveWindow = 100;
             Env.InTask(me =>
             {
-                NetCtrl n = Bytes.Tcp(sim, me, 0);
-                Bytes.MustConnect(me, n, SimulatedAdapter.PeerAddress, 80);
+                NetCtrl n = Bytes.SimConnected(sim, me, 80);
                 bool full, done;
                 Assert.IsTrue(n.Tx(Bytes.Pattern(1000, 1), 0, 1000, out full, out done));
                 long t0 = Clock.Now;
@@ -220,8 +216,7 @@ namespace NanoLibNet.Tests.Device
             l.Echo = true;
             Env.InTask(me =>
             {
-                NetCtrl n = Bytes.Tcp(sim, me, 0);
-                Bytes.MustConnect(me, n, SimulatedAdapter.PeerAddress, 80);
+                NetCtrl n = Bytes.SimConnected(sim, me, 80);
                 bool full, ev;
                 Assert.IsTrue(LibNet.Tx(me, Env.Bound, n, Bytes.Pattern(10, 1), out full));
                 long t0 = Clock.Now;
@@ -359,8 +354,7 @@ namespace NanoLibNet.Tests.Device
             const int Capacity = 4;
             string owner = Env.Start("deaf", me =>
             {
-                NetCtrl n = Bytes.Tcp(sim, me, 0);
-                Bytes.MustConnect(me, n, SimulatedAdapter.PeerAddress, 80);
+                NetCtrl n = Bytes.SimConnected(sim, me, 80);
                 bool has;
                 Assert.IsTrue(n.Wait(out has));
                 shared.Value = n;

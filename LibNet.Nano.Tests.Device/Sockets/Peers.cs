@@ -26,6 +26,14 @@ namespace NanoLibNet.Tests.Device
             return a;
         }
 
+        /// <summary>Starts a socket test: <see cref="Env.Begin"/>, <see cref="RequireSockets"/>, then a fresh <see cref="Adapter"/>.</summary>
+        public static SocketAdapter Begin()
+        {
+            Env.Begin();
+            RequireSockets();
+            return Adapter();
+        }
+
         /// <summary>Skips the test unless a loopback TCP connection can be made here.</summary>
         public static void RequireSockets()
         {

@@ -18,9 +18,7 @@ namespace NanoLibNet.Tests.Device
         [TestMethod]
         public void TxAfterAResetWithBytesQueuedCompletesOnTheNextConnection()
         {
-            Env.Begin();
-            Peers.RequireSockets();
-            SocketAdapter a = Peers.Adapter();
+            SocketAdapter a = Peers.Begin();
             Socket listener = Peers.Listener(2);
             listener.SetSocketOption(SocketOptionLevel.Socket, SocketOptionName.ReceiveBuffer, 4096);
             ManualResetEvent stalled = new ManualResetEvent(false);

@@ -17,9 +17,7 @@ namespace NanoLibNet.Tests.Device
         [TestMethod]
         public void HostNameFixedLocalPortAndKeepaliveWork()
         {
-            Env.Begin();
-            Peers.RequireSockets();
-            SocketAdapter a = Peers.Adapter();
+            SocketAdapter a = Peers.Begin();
             EchoPeer peer = new EchoPeer();
             int local = Peers.FreePort();
             try
@@ -46,9 +44,7 @@ namespace NanoLibNet.Tests.Device
         [TestMethod]
         public void CallbackNetcOnARealSocket()
         {
-            Env.Begin();
-            Peers.RequireSockets();
-            SocketAdapter a = Peers.Adapter();
+            SocketAdapter a = Peers.Begin();
             EchoPeer peer = new EchoPeer();
             Box online = new Box();
             Box events = new Box();
@@ -87,9 +83,7 @@ namespace NanoLibNet.Tests.Device
         [TestMethod]
         public void AnIpv6LiteralWhereThereIsNoIpv6IsAFailureNotAHang()
         {
-            Env.Begin();
-            Peers.RequireSockets();
-            SocketAdapter a = Peers.Adapter();
+            SocketAdapter a = Peers.Begin();
             Env.InTask(me =>
             {
                 NetCtrl n = Bytes.Tcp(a, me, 0);
@@ -108,9 +102,7 @@ namespace NanoLibNet.Tests.Device
         [TestMethod]
         public void ADatagramLargerThanTheRingIsDroppedAndCounted()
         {
-            Env.Begin();
-            Peers.RequireSockets();
-            SocketAdapter a = Peers.Adapter();
+            SocketAdapter a = Peers.Begin();
             int port = Peers.FreePort();
             Box ready = new Box();
             Box dropped = new Box();
@@ -160,9 +152,7 @@ namespace NanoLibNet.Tests.Device
         [TestMethod]
         public void CloseFromAnotherTaskEndsABlockedRealConnectAtOnce()
         {
-            Env.Begin();
-            Peers.RequireSockets();
-            SocketAdapter a = Peers.Adapter();
+            SocketAdapter a = Peers.Begin();
             Socket stalled = Peers.Listener(1);
             int port = Peers.PortOf(stalled);
             Box victim = new Box();

@@ -16,9 +16,7 @@ namespace NanoLibNet.Tests.Device
         [TestMethod]
         public void TcpEchoRoundTripsOfManySizes()
         {
-            Env.Begin();
-            Peers.RequireSockets();
-            SocketAdapter a = Peers.Adapter();
+            SocketAdapter a = Peers.Begin();
             EchoPeer peer = new EchoPeer();
             try
             {
@@ -89,9 +87,7 @@ namespace NanoLibNet.Tests.Device
         [TestMethod]
         public void ThreeTasksEchoAtOnce()
         {
-            Env.Begin();
-            Peers.RequireSockets();
-            SocketAdapter a = Peers.Adapter();
+            SocketAdapter a = Peers.Begin();
             EchoPeer peer = new EchoPeer();
             try
             {
@@ -125,9 +121,7 @@ namespace NanoLibNet.Tests.Device
         [TestMethod]
         public void ConnectToAClosedPortIsRefusedAtOnce()
         {
-            Env.Begin();
-            Peers.RequireSockets();
-            SocketAdapter a = Peers.Adapter();
+            SocketAdapter a = Peers.Begin();
             int port = Peers.FreePort();
             Env.InTask(me =>
             {
@@ -148,9 +142,7 @@ namespace NanoLibNet.Tests.Device
         [TestMethod]
         public void ConnectToAListenerThatNeverAcceptsTimesOutAndLeavesNothing()
         {
-            Env.Begin();
-            Peers.RequireSockets();
-            SocketAdapter a = Peers.Adapter();
+            SocketAdapter a = Peers.Begin();
             Socket stalled = Peers.Listener(1);
             int port = Peers.PortOf(stalled);
             Box filled = new Box();
@@ -268,9 +260,7 @@ namespace NanoLibNet.Tests.Device
         [TestMethod]
         public void PeerCloseDeliversTheDataThenTheEnd()
         {
-            Env.Begin();
-            Peers.RequireSockets();
-            SocketAdapter a = Peers.Adapter();
+            SocketAdapter a = Peers.Begin();
             Socket l = Peers.Listener(1);
             int port = Peers.PortOf(l);
             Thread peer = Peers.Run(() =>
@@ -314,9 +304,7 @@ namespace NanoLibNet.Tests.Device
         [TestMethod]
         public void ListenerServesARawClient()
         {
-            Env.Begin();
-            Peers.RequireSockets();
-            SocketAdapter a = Peers.Adapter();
+            SocketAdapter a = Peers.Begin();
             int port = Peers.FreePort();
             Box listener = new Box();
             Env.Start("server", me =>
@@ -351,9 +339,7 @@ namespace NanoLibNet.Tests.Device
         [TestMethod]
         public void AListenerRestartsOnThePortItJustServedButNeverTwice()
         {
-            Env.Begin();
-            Peers.RequireSockets();
-            SocketAdapter a = Peers.Adapter();
+            SocketAdapter a = Peers.Begin();
             int port = Peers.FreePort();
             for (int round = 0; round < 2; round++)
             {
@@ -422,9 +408,7 @@ namespace NanoLibNet.Tests.Device
         [TestMethod]
         public void UdpClientAndUdpServer()
         {
-            Env.Begin();
-            Peers.RequireSockets();
-            SocketAdapter a = Peers.Adapter();
+            SocketAdapter a = Peers.Begin();
 
             // A raw UDP peer echoing one datagram with a prefix.
             Socket u = new Socket(AddressFamily.InterNetwork, SocketType.Dgram, ProtocolType.Udp);

@@ -16,9 +16,7 @@ namespace NanoLibNet.Tests.Device
         [TestMethod]
         public void APeerThatStopsReadingDoesNotHoldUpTheAdaptersOtherSockets()
         {
-            Env.Begin();
-            Peers.RequireSockets();
-            SocketAdapter a = Peers.Adapter();
+            SocketAdapter a = Peers.Begin();
             EchoPeer echo = new EchoPeer();
             Socket deaf = Peers.Listener(1);
             deaf.SetSocketOption(SocketOptionLevel.Socket, SocketOptionName.ReceiveBuffer, 4096);

@@ -117,6 +117,14 @@ namespace NanoLibNet.Tests.Device
             return n;
         }
 
+        /// <summary>A TCP netc on <paramref name="sim"/> owned by task <paramref name="me"/>, connected to the simulated peer on <paramref name="port"/>.</summary>
+        public static NetCtrl SimConnected(SimulatedAdapter sim, string me, int port)
+        {
+            NetCtrl n = Tcp(sim, me, 0);
+            MustConnect(me, n, SimulatedAdapter.PeerAddress, port);
+            return n;
+        }
+
         /// <summary>A TCP netc with a send ring of <paramref name="txSize"/> bytes.</summary>
         public static NetCtrl Tcp(NetAdapter adapter, string me, int localPort, int txSize)
         {

@@ -42,6 +42,14 @@ namespace NanoLibNet.Tests.Device
             }
         }
 
+        /// <summary>Starts a TLS test: <see cref="Env.Begin"/>, <see cref="RequirePeers"/>, then a fresh <see cref="Peers.Adapter"/>.</summary>
+        private static SocketAdapter BeginWithPeers()
+        {
+            Env.Begin();
+            RequirePeers();
+            return Peers.Adapter();
+        }
+
         private static NetCtrl TlsClient(NetAdapter a, string me, string ca)
         {
             NetCtrl n = NetCtrl.Create(a, me);
@@ -74,9 +82,7 @@ namespace NanoLibNet.Tests.Device
         [TestMethod]
         public void WithTheRightCaTheHandshakeIsVerifiedAndDataFlows()
         {
-            Env.Begin();
-            RequirePeers();
-            SocketAdapter a = Peers.Adapter();
+            SocketAdapter a = BeginWithPeers();
             Env.InTask(me =>
             {
                 NetCtrl n = TlsClient(a, me, TlsCerts.Ca);
@@ -96,9 +102,7 @@ namespace NanoLibNet.Tests.Device
         [TestMethod]
         public void WithAWrongCaTheHandshakeFails()
         {
-            Env.Begin();
-            RequirePeers();
-            SocketAdapter a = Peers.Adapter();
+            SocketAdapter a = BeginWithPeers();
             Env.InTask(me =>
             {
                 NetCtrl n = TlsClient(a, me, TlsCerts.OtherCa);
@@ -122,9 +126,7 @@ namespace NanoLibNet.Tests.Device
         [TestMethod]
         public void AServerWithAnEcCertificateIsATlsFailureNotAHang()
         {
-            Env.Begin();
-            RequirePeers();
-            SocketAdapter a = Peers.Adapter();
+            SocketAdapter a = BeginWithPeers();
             Env.InTask(me =>
             {
                 // nanoFramework's Mbed TLS configuration has no ECDHE-ECDSA cipher suite (a board's
@@ -156,9 +158,7 @@ namespace NanoLibNet.Tests.Device
             // No CA given: nano verifies against its certificate store (CertificateManager), which
             // does not hold the test CA, so the handshake fails closed. Only the explicit opt-out
             // (TlsInsecureSkipVerify) connects to this server, and the netc says it did.
-            Env.Begin();
-            RequirePeers();
-            SocketAdapter a = Peers.Adapter();
+            SocketAdapter a = BeginWithPeers();
             Env.InTask(me =>
             {
                 NetCtrl n = TlsClient(a, me, null);
@@ -183,9 +183,7 @@ namespace NanoLibNet.Tests.Device
             // the client's first bytes, a plain TCP connect to a TLS listener (a port scan, a
             // health check, a client of the wrong protocol) stopped the whole device for good:
             // this test then hung the interpreter until nanovm's timeout.
-            Env.Begin();
-            Peers.RequireSockets();
-            SocketAdapter a = Peers.Adapter();
+            SocketAdapter a = Peers.Begin();
             a.TlsAcceptTimeout = 700;
             int port = Peers.FreePort();
             Box listener = new Box();
@@ -246,9 +244,7 @@ namespace NanoLibNet.Tests.Device
         [TestMethod]
         public void ListenerServesAnOpensslClientThatVerifiesIt()
         {
-            Env.Begin();
-            RequirePeers();
-            SocketAdapter a = Peers.Adapter();
+            SocketAdapter a = BeginWithPeers();
             Env.InTask(me =>
             {
                 NetCtrl l = NetCtrl.Create(a, me);
