@@ -296,10 +296,16 @@ namespace NanoLibNet
 
         internal override int Send(byte[] buffer, int offset, int count)
         {
+            TlsSession tls = _tls;
+            if (tls == null)
+            {
+                // The same send as a caller's: on the device at most one MSS of a TCP stream (a
+                // datagram goes whole), and only if the socket is writable right now: the engine
+                // saw it writable at its sweep, but a task's own send may have filled it since.
+                return SendNow(buffer, offset, count, null);
+            }
+
 #if NANOFRAMEWORK_1_0
-            // Never more than the socket takes without blocking, and only if it is writable right
-            // now: the engine saw it writable at its sweep, but a task's own send may have filled
-            // it since (a device send into a full socket blocks until the peer reads).
             count = count < DeviceSendChunk ? count : DeviceSendChunk;
             if (!_socket.Poll(0, SelectMode.SelectWrite))
             {
@@ -308,23 +314,11 @@ namespace NanoLibNet
 #endif
             try
             {
-                TlsSession tls = _tls;
-                if (tls != null)
-                {
-                    return tls.Write(buffer, offset, count);
-                }
-
-                return _socket.Send(buffer, offset, count, SocketFlags.None);
+                return tls.Write(buffer, offset, count);
             }
             catch (Exception ex)
             {
-                SocketException se = SocketErrors.Find(ex);
-                if (se != null && _tls == null && SocketErrors.IsWouldBlock(se))
-                {
-                    return 0;
-                }
-
-                throw Described(ex, se);
+                throw Described(ex, SocketErrors.Find(ex));
             }
         }
 
@@ -353,12 +347,7 @@ namespace NanoLibNet
         /// <inheritdoc/>
         internal override int TrySendTo(byte[] buffer, int offset, int count, byte[] address, int addressLength, int port)
         {
-            if (addressLength == 0)
-            {
-                return SendNow(buffer, offset, count, null);
-            }
-
-            return SendNow(buffer, offset, count, Target(address, addressLength, port));
+            return SendNow(buffer, offset, count, addressLength == 0 ? null : Target(address, addressLength, port));
         }
 
         private int SendNow(byte[] buffer, int offset, int count, EndPoint to)
