@@ -18,7 +18,6 @@ namespace NanoLibNet
         private readonly SocketEngine _engine;
         private readonly object _lock = new object();
         private int _threads;
-        private int _peak;
 
         internal ConnectWorkers(SocketEngine engine)
         {
@@ -27,9 +26,6 @@ namespace NanoLibNet
 
         /// <summary>Worker threads alive now.</summary>
         internal int Threads { get { lock (_lock) { return _threads; } } }
-
-        /// <summary>Most worker threads alive at once since the adapter was made.</summary>
-        internal int Peak { get { lock (_lock) { return _peak; } } }
 
         /// <summary>Starts the connect of <paramref name="netc"/> on <paramref name="transport"/> (connection <paramref name="epoch"/>); false when no thread could be made.</summary>
         internal bool StartConnect(NetCtrl netc, Transport transport, int epoch)
@@ -48,10 +44,6 @@ namespace NanoLibNet
             lock (_lock)
             {
                 _threads++;
-                if (_threads > _peak)
-                {
-                    _peak = _threads;
-                }
             }
 
             _engine.MarkBusy();
