@@ -33,7 +33,6 @@ namespace NanoLibNet.Mqtt
         private int _rxTail;
         private int _handedLength;
         private int _messageId;
-        private bool _ackedAny;
 
         private int[] _subCodes;
         private int _subCount;
@@ -48,18 +47,12 @@ namespace NanoLibNet.Mqtt
 
         private int Pump(long deadline, int want, int id)
         {
-            _ackedAny = false;
             while (true)
             {
                 int r = ParseBuffered(want, id);
                 if (r != NeedMore)
                 {
                     return r;
-                }
-
-                if (want == WantAnyAck && _ackedAny)
-                {
-                    return Found;
                 }
 
                 if (_skipAckDue != 0)
@@ -284,10 +277,7 @@ namespace NanoLibNet.Mqtt
 
                         int pid = (_rx[body] << 8) | _rx[body + 1];
                         Remove(at, total);
-                        if (_out.Ack(pid))
-                        {
-                            _ackedAny = true;
-                        }
+                        _out.Ack(pid);
 
                         if ((want == WantPubAck && pid == id) || want == WantAnyAck)
                         {
