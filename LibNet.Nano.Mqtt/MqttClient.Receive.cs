@@ -93,48 +93,43 @@ namespace NanoLibNet.Mqtt
                     ms = ka < 1 ? 1 : ka;
                 }
 
+                bool woken = false;
                 if (_rxTail == _rx.Length && _rxHead == 0)
                 {
                     // Full of kept messages: nothing can be read until Loop hands them out. Sleep
                     // on the mailbox, where only a forced exit can end the wait early.
                     TaskMessage msg;
-                    if (SysPlus.WaitMsg(_task, SocketEvent.Event, ms, out msg) && msg.Source == null)
-                    {
-                        if (want == WantMessage)
-                        {
-                            return Woken;
-                        }
-
-                        _wakePending = true;
-                    }
-
-                    continue;
+                    woken = SysPlus.WaitMsg(_task, SocketEvent.Event, ms, out msg) && msg.Source == null;
                 }
-
-                bool ev;
-                if (!LibNet.Wait(_task, ms, _net, out ev))
+                else
                 {
-                    return Fail(MqttError.Network);
-                }
-
-                if (ev)
-                {
-                    n = ReadMore();
-                    if (n < 0)
+                    bool ev;
+                    if (!LibNet.Wait(_task, ms, _net, out ev))
                     {
                         return Fail(MqttError.Network);
                     }
 
-                    if (n == 0)
+                    if (ev)
                     {
-                        // An event without data: the forced exit (SysPlus.SendMsg to the task).
-                        if (want == WantMessage)
+                        n = ReadMore();
+                        if (n < 0)
                         {
-                            return Woken;
+                            return Fail(MqttError.Network);
                         }
 
-                        _wakePending = true;
+                        // An event without data: the forced exit (SysPlus.SendMsg to the task).
+                        woken = n == 0;
                     }
+                }
+
+                if (woken)
+                {
+                    if (want == WantMessage)
+                    {
+                        return Woken;
+                    }
+
+                    _wakePending = true;
                 }
             }
         }
