@@ -532,7 +532,8 @@ namespace NanoLibNet.Mqtt
         /// <summary>Sends PINGREQ when due; closes the connection when a PINGRESP is overdue. False when it failed.</summary>
         private bool Keepalive()
         {
-            if (!_connected || _keepAlive == 0)
+            long due = KeepaliveDue();
+            if (due == long.MaxValue)
             {
                 return true;
             }
@@ -541,7 +542,7 @@ namespace NanoLibNet.Mqtt
             if (_pingSent != 0)
             {
                 // With the buffer full of kept messages the PINGRESP may be unread behind them.
-                if (now - _pingSent >= PingTimeoutTicks && _rxTail < _rx.Length)
+                if (now >= due && _rxTail < _rx.Length)
                 {
                     Fail(MqttError.PingTimeout);
                     return false;
@@ -550,7 +551,7 @@ namespace NanoLibNet.Mqtt
                 return true;
             }
 
-            if (now - _lastTx >= PingAfterTicks || now - _lastRx >= PingAfterTicks)
+            if (now >= due)
             {
                 _ctl[0] = (byte)(MqttPacketType.PingReq << 4);
                 _ctl[1] = 0;
@@ -569,15 +570,29 @@ namespace NanoLibNet.Mqtt
         /// <summary>Milliseconds until <see cref="Keepalive"/> has something to do; -1 when never.</summary>
         private int KeepaliveDueMs()
         {
-            if (!_connected || _keepAlive == 0)
+            long due = KeepaliveDue();
+            if (due == long.MaxValue)
             {
                 return -1;
             }
 
-            long now = _clock.Now;
-            long due = _pingSent != 0 ? _pingSent + PingTimeoutTicks : (_lastTx < _lastRx ? _lastTx : _lastRx) + PingAfterTicks;
-            long ms = (due - now + MqttClock.TicksPerMs - 1) / MqttClock.TicksPerMs;
+            long ms = (due - _clock.Now + MqttClock.TicksPerMs - 1) / MqttClock.TicksPerMs;
             return ms <= 0 ? 0 : (ms > int.MaxValue ? int.MaxValue : (int)ms);
+        }
+
+        /// <summary>
+        /// When <see cref="Keepalive"/> has something to do (clock ticks): with a PINGREQ outstanding
+        /// the PINGRESP is overdue then, else a PINGREQ is due (the older of the last send and the
+        /// last receive, plus <see cref="PingAfterTicks"/>). long.MaxValue when keepalive is off.
+        /// </summary>
+        private long KeepaliveDue()
+        {
+            if (!_connected || _keepAlive == 0)
+            {
+                return long.MaxValue;
+            }
+
+            return _pingSent != 0 ? _pingSent + PingTimeoutTicks : (_lastTx < _lastRx ? _lastTx : _lastRx) + PingAfterTicks;
         }
 
         /// <summary>A PINGREQ goes out after 3/4 of the keepalive without traffic either way.</summary>
