@@ -279,7 +279,7 @@ namespace NanoLibNet.Mqtt
             }
 
             int id = NextId();
-            int end = WriteSubscribe(_out.Store, at, remaining, id, filters, qos);
+            int end = WriteFilters(_out.Store, at, remaining, id, filters, qos);
             if (Send(_out.Store, at, end - at, deadline, false) != SendOk)
             {
                 return false;
@@ -359,7 +359,7 @@ namespace NanoLibNet.Mqtt
             }
 
             int id = NextId();
-            int end = WriteUnsubscribe(_out.Store, at, remaining, id, filters);
+            int end = WriteFilters(_out.Store, at, remaining, id, filters, null);
             if (Send(_out.Store, at, end - at, deadline, false) != SendOk)
             {
                 return false;
