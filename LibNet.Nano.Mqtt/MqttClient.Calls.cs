@@ -467,7 +467,7 @@ namespace NanoLibNet.Mqtt
             long deadline = _clock.DeadlineAfter(timeout);
             if (qos == 0)
             {
-                return PublishQos0(deadline, topic, payload, offset, count, retain, remaining, size);
+                return PublishQos0(deadline, topic, payload, offset, count, retain, remaining, size, header);
             }
 
             int at;
@@ -508,9 +508,8 @@ namespace NanoLibNet.Mqtt
             return r == Found;
         }
 
-        private bool PublishQos0(long deadline, string topic, byte[] payload, int offset, int count, bool retain, int remaining, int size)
+        private bool PublishQos0(long deadline, string topic, byte[] payload, int offset, int count, bool retain, int remaining, int size, int header)
         {
-            int header = size - count;
             int at;
             if (!WaitForRoom(deadline, header, false, out at))
             {
