@@ -21,8 +21,9 @@ namespace NanoLibNet.Mqtt
         {
             if (_net.State != NetCtrlState.Online)
             {
-                // Failed since the last send: Tx would overwrite the netc's LastError (the cause)
-                // with NotConnected (docs/mqtt.md, LibNet finding 2).
+                // Failed since the last send: no Tx on a netc that is not Online. LibNet keeps the
+                // failure's LastError after it now (docs/mqtt.md, LibNet finding 2, fixed), so this
+                // check no longer guards the cause; it stays because it costs nothing.
                 Fail(MqttError.Network);
                 return SendFailed;
             }
