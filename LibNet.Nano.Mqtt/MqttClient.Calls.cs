@@ -279,7 +279,7 @@ namespace NanoLibNet.Mqtt
             }
 
             int id = NextId();
-            int end = WriteSubscribe(_out.Store, at, remaining, id, filters, qos);
+            int end = WriteFilters(_out.Store, at, remaining, id, filters, qos);
             if (Send(_out.Store, at, end - at, deadline, false) != SendOk)
             {
                 return false;
@@ -359,7 +359,7 @@ namespace NanoLibNet.Mqtt
             }
 
             int id = NextId();
-            int end = WriteUnsubscribe(_out.Store, at, remaining, id, filters);
+            int end = WriteFilters(_out.Store, at, remaining, id, filters, null);
             if (Send(_out.Store, at, end - at, deadline, false) != SendOk)
             {
                 return false;
@@ -467,7 +467,7 @@ namespace NanoLibNet.Mqtt
             long deadline = _clock.DeadlineAfter(timeout);
             if (qos == 0)
             {
-                return PublishQos0(deadline, topic, payload, offset, count, retain, remaining, size);
+                return PublishQos0(deadline, topic, payload, offset, count, retain, remaining, size, header);
             }
 
             int at;
@@ -508,9 +508,8 @@ namespace NanoLibNet.Mqtt
             return r == Found;
         }
 
-        private bool PublishQos0(long deadline, string topic, byte[] payload, int offset, int count, bool retain, int remaining, int size)
+        private bool PublishQos0(long deadline, string topic, byte[] payload, int offset, int count, bool retain, int remaining, int size, int header)
         {
-            int header = size - count;
             int at;
             if (!WaitForRoom(deadline, header, false, out at))
             {

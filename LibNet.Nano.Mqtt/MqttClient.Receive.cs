@@ -33,7 +33,6 @@ namespace NanoLibNet.Mqtt
         private int _rxTail;
         private int _handedLength;
         private int _messageId;
-        private bool _ackedAny;
 
         private int[] _subCodes;
         private int _subCount;
@@ -48,18 +47,12 @@ namespace NanoLibNet.Mqtt
 
         private int Pump(long deadline, int want, int id)
         {
-            _ackedAny = false;
             while (true)
             {
                 int r = ParseBuffered(want, id);
                 if (r != NeedMore)
                 {
                     return r;
-                }
-
-                if (want == WantAnyAck && _ackedAny)
-                {
-                    return Found;
                 }
 
                 if (_skipAckDue != 0)
@@ -100,48 +93,43 @@ namespace NanoLibNet.Mqtt
                     ms = ka < 1 ? 1 : ka;
                 }
 
+                bool woken = false;
                 if (_rxTail == _rx.Length && _rxHead == 0)
                 {
                     // Full of kept messages: nothing can be read until Loop hands them out. Sleep
                     // on the mailbox, where only a forced exit can end the wait early.
                     TaskMessage msg;
-                    if (SysPlus.WaitMsg(_task, SocketEvent.Event, ms, out msg) && msg.Source == null)
-                    {
-                        if (want == WantMessage)
-                        {
-                            return Woken;
-                        }
-
-                        _wakePending = true;
-                    }
-
-                    continue;
+                    woken = SysPlus.WaitMsg(_task, SocketEvent.Event, ms, out msg) && msg.Source == null;
                 }
-
-                bool ev;
-                if (!LibNet.Wait(_task, ms, _net, out ev))
+                else
                 {
-                    return Fail(MqttError.Network);
-                }
-
-                if (ev)
-                {
-                    n = ReadMore();
-                    if (n < 0)
+                    bool ev;
+                    if (!LibNet.Wait(_task, ms, _net, out ev))
                     {
                         return Fail(MqttError.Network);
                     }
 
-                    if (n == 0)
+                    if (ev)
                     {
-                        // An event without data: the forced exit (SysPlus.SendMsg to the task).
-                        if (want == WantMessage)
+                        n = ReadMore();
+                        if (n < 0)
                         {
-                            return Woken;
+                            return Fail(MqttError.Network);
                         }
 
-                        _wakePending = true;
+                        // An event without data: the forced exit (SysPlus.SendMsg to the task).
+                        woken = n == 0;
                     }
+                }
+
+                if (woken)
+                {
+                    if (want == WantMessage)
+                    {
+                        return Woken;
+                    }
+
+                    _wakePending = true;
                 }
             }
         }
@@ -284,10 +272,7 @@ namespace NanoLibNet.Mqtt
 
                         int pid = (_rx[body] << 8) | _rx[body + 1];
                         Remove(at, total);
-                        if (_out.Ack(pid))
-                        {
-                            _ackedAny = true;
-                        }
+                        _out.Ack(pid);
 
                         if ((want == WantPubAck && pid == id) || want == WantAnyAck)
                         {
@@ -547,7 +532,8 @@ namespace NanoLibNet.Mqtt
         /// <summary>Sends PINGREQ when due; closes the connection when a PINGRESP is overdue. False when it failed.</summary>
         private bool Keepalive()
         {
-            if (!_connected || _keepAlive == 0)
+            long due = KeepaliveDue();
+            if (due == long.MaxValue)
             {
                 return true;
             }
@@ -556,7 +542,7 @@ namespace NanoLibNet.Mqtt
             if (_pingSent != 0)
             {
                 // With the buffer full of kept messages the PINGRESP may be unread behind them.
-                if (now - _pingSent >= PingTimeoutTicks && _rxTail < _rx.Length)
+                if (now >= due && _rxTail < _rx.Length)
                 {
                     Fail(MqttError.PingTimeout);
                     return false;
@@ -565,7 +551,7 @@ namespace NanoLibNet.Mqtt
                 return true;
             }
 
-            if (now - _lastTx >= PingAfterTicks || now - _lastRx >= PingAfterTicks)
+            if (now >= due)
             {
                 _ctl[0] = (byte)(MqttPacketType.PingReq << 4);
                 _ctl[1] = 0;
@@ -584,15 +570,29 @@ namespace NanoLibNet.Mqtt
         /// <summary>Milliseconds until <see cref="Keepalive"/> has something to do; -1 when never.</summary>
         private int KeepaliveDueMs()
         {
-            if (!_connected || _keepAlive == 0)
+            long due = KeepaliveDue();
+            if (due == long.MaxValue)
             {
                 return -1;
             }
 
-            long now = _clock.Now;
-            long due = _pingSent != 0 ? _pingSent + PingTimeoutTicks : (_lastTx < _lastRx ? _lastTx : _lastRx) + PingAfterTicks;
-            long ms = (due - now + MqttClock.TicksPerMs - 1) / MqttClock.TicksPerMs;
+            long ms = (due - _clock.Now + MqttClock.TicksPerMs - 1) / MqttClock.TicksPerMs;
             return ms <= 0 ? 0 : (ms > int.MaxValue ? int.MaxValue : (int)ms);
+        }
+
+        /// <summary>
+        /// When <see cref="Keepalive"/> has something to do (clock ticks): with a PINGREQ outstanding
+        /// the PINGRESP is overdue then, else a PINGREQ is due (the older of the last send and the
+        /// last receive, plus <see cref="PingAfterTicks"/>). long.MaxValue when keepalive is off.
+        /// </summary>
+        private long KeepaliveDue()
+        {
+            if (!_connected || _keepAlive == 0)
+            {
+                return long.MaxValue;
+            }
+
+            return _pingSent != 0 ? _pingSent + PingTimeoutTicks : (_lastTx < _lastRx ? _lastTx : _lastRx) + PingAfterTicks;
         }
 
         /// <summary>A PINGREQ goes out after 3/4 of the keepalive without traffic either way.</summary>

@@ -21,8 +21,9 @@ namespace NanoLibNet.Mqtt
         {
             if (_net.State != NetCtrlState.Online)
             {
-                // Failed since the last send: Tx would overwrite the netc's LastError (the cause)
-                // with NotConnected (docs/mqtt.md, LibNet finding 2).
+                // Failed since the last send: no Tx on a netc that is not Online. LibNet keeps the
+                // failure's LastError after it now (docs/mqtt.md, LibNet finding 2, fixed), so this
+                // check no longer guards the cause; it stays because it costs nothing.
                 Fail(MqttError.Network);
                 return SendFailed;
             }
@@ -212,28 +213,23 @@ namespace NanoLibNet.Mqtt
             return at + count;
         }
 
-        private static int WriteSubscribe(byte[] b, int at, int remaining, int id, string[] filters, int[] qos)
+        /// <summary>
+        /// Encodes SUBSCRIBE (each filter followed by its <paramref name="qos"/>) or, with
+        /// <paramref name="qos"/> null, UNSUBSCRIBE at <paramref name="at"/>; returns the position after it.
+        /// </summary>
+        private static int WriteFilters(byte[] b, int at, int remaining, int id, string[] filters, int[] qos)
         {
-            at = WriteFixed(b, at, (MqttPacketType.Subscribe << 4) | 0x02, remaining);
+            int type = qos != null ? MqttPacketType.Subscribe : MqttPacketType.Unsubscribe;
+            at = WriteFixed(b, at, (type << 4) | 0x02, remaining);
             b[at++] = (byte)(id >> 8);
             b[at++] = (byte)id;
             for (int i = 0; i < filters.Length; i++)
             {
                 at = MqttUtf8.WritePrefixed(filters[i], MqttUtf8.ByteCount(filters[i], "filters"), b, at);
-                b[at++] = (byte)qos[i];
-            }
-
-            return at;
-        }
-
-        private static int WriteUnsubscribe(byte[] b, int at, int remaining, int id, string[] filters)
-        {
-            at = WriteFixed(b, at, (MqttPacketType.Unsubscribe << 4) | 0x02, remaining);
-            b[at++] = (byte)(id >> 8);
-            b[at++] = (byte)id;
-            for (int i = 0; i < filters.Length; i++)
-            {
-                at = MqttUtf8.WritePrefixed(filters[i], MqttUtf8.ByteCount(filters[i], "filters"), b, at);
+                if (qos != null)
+                {
+                    b[at++] = (byte)qos[i];
+                }
             }
 
             return at;

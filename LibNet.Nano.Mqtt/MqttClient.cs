@@ -433,11 +433,7 @@ namespace NanoLibNet.Mqtt
         /// <summary>Start of every call: not disposed, the right task, and the previous message released.</summary>
         private void Enter(int timeout)
         {
-            if (timeout < System.Threading.Timeout.Infinite)
-            {
-                throw new ArgumentOutOfRangeException("timeout", "timeout must be >= -1 ms (0 or -1 = forever)");
-            }
-
+            MqttClock.CheckTimeout(timeout);
             if (_disposed)
             {
                 throw new ObjectDisposedException("MqttClient");

@@ -42,6 +42,15 @@ namespace NanoLibNet.Mqtt
             }
         }
 
+        /// <summary>Throws unless <paramref name="timeout"/> is a call's timeout: milliseconds, 0 or -1 = forever.</summary>
+        internal static void CheckTimeout(int timeout)
+        {
+            if (timeout < System.Threading.Timeout.Infinite)
+            {
+                throw new ArgumentOutOfRangeException("timeout", "timeout must be >= -1 ms (0 or -1 = forever)");
+            }
+        }
+
         /// <summary>The deadline of a call: <paramref name="timeoutMs"/> 0 or -1 is forever (long.MaxValue).</summary>
         internal long DeadlineAfter(int timeoutMs)
         {

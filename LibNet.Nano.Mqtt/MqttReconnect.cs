@@ -98,11 +98,7 @@ namespace NanoLibNet.Mqtt
                 return true;
             }
 
-            if (timeout < System.Threading.Timeout.Infinite)
-            {
-                throw new ArgumentOutOfRangeException("timeout", "timeout must be >= -1 ms (0 or -1 = forever)");
-            }
-
+            MqttClock.CheckTimeout(timeout);
             bool forever = timeout == 0 || timeout == System.Threading.Timeout.Infinite;
             long start = DateTime.UtcNow.Ticks;
             while (true)
