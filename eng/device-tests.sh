@@ -99,7 +99,8 @@ pe_size() { # dll... -> "name.pe N bytes" lines
 }
 
 echo
-pe_size "$LIB" "$MQTT" "$SUITE" | sed 's/^\(.*\) \(.*\)$/device suite: \1: \2 bytes/'
+pe_sizes=$(pe_size "$LIB" "$MQTT" "$SUITE")
+[ -z "$pe_sizes" ] || sed 's/^\(.*\) \(.*\)$/device suite: \1: \2 bytes/' <<<"$pe_sizes"
 if [ "$footprint" = 1 ]; then
     echo "device suite: footprint of the SimulatedAdapter (Simulated/**) in LibNet.Nano"
     dotnet build eng/nano/LibNet.Nano.NanoVm.csproj -c Release -nologo -p:NanoVmDir="$NANOVM_DIR/" -p:WithoutSimulated=true >"$LOGDIR/nosim.build.log" 2>&1 &&
@@ -107,7 +108,7 @@ if [ "$footprint" = 1 ]; then
         { echo "device suite: footprint build FAILED (logs in ${LOGDIR#"$ROOT"/})"; exit 1; }
     nosim="$ROOT/eng/nano/bin/LibNet.Nano.NanoVm/Release/WithoutSimulated/LibNet.Nano.dll"
     probe="$ROOT/eng/nano/bin/LoadProbe/Release/LoadProbe.dll"
-    full_pe=$(pe_size "$LIB" | cut -d' ' -f2)
+    full_pe=$(sed -n 's/^LibNet\.Nano\.pe //p' <<<"$pe_sizes")   # from the sizes printed above
     nosim_pe=$(pe_size "$nosim" | cut -d' ' -f2)
     heap() { "$NANOVM_DIR/nanovm" run "$probe" "$@" | sed -n 's/^free heap at Main: //p'; }
     h0=$(heap); h1=$(heap "$LIB"); h2=$(heap "$nosim")

@@ -114,43 +114,33 @@ for check in CoreCheck NanoCheck; do
     fi
 done
 
-# The samples' device sources, when eng/nano/Samples.NanoCheck.csproj is there (it builds on the
-# NanoCheck library, so it is skipped when that failed).
-SAMPLES=eng/nano/Samples.NanoCheck.csproj
-if [ -f "$SAMPLES" ]; then
-    dll="eng/nano/bin/Samples.NanoCheck/$CONFIG/Samples.NanoCheck.dll"
+# Builds and scans a project that builds on the NanoCheck library, when the project is there; it
+# is skipped when the NanoCheck library failed.
+check_on_nanocheck() { # name project-path dll what
+    local name="$1" proj="$2" dll="$3" what="$4"
+    [ -f "$proj" ] || return 0
     rm -f "$dll"
     if [ ! -f "eng/nano/bin/LibNet.Nano.NanoCheck/$CONFIG/LibNet.Nano.dll" ]; then
-        summary+=("SKIP  build SamplesCheck (NanoCheck failed)")
-    else
-        echo "nano-check: building $SAMPLES (the samples' device sources)"
-        if build SamplesCheck "$SAMPLES"; then
-            scan SamplesCheck "$dll"
-        else
-            summary+=("SKIP  metadata scan SamplesCheck (no DLL)")
-        fi
+        summary+=("SKIP  build $name (NanoCheck failed)")
+        return 0
     fi
-fi
+    echo "nano-check: building $proj ($what)"
+    if build "$name" "$proj"; then
+        scan "$name" "$dll"
+    else
+        summary+=("SKIP  metadata scan $name (no DLL)")
+    fi
+}
 
-# ---- LibNet.Nano.Mqtt (issue 13) ------------------------------------------------------------
-# The MQTT client, compiled against nano's mscorlib plus the NanoCheck build of the library
-# (eng/nano/LibNet.Nano.Mqtt.NanoCheck.csproj), then metadata-scanned for generics like the core.
-MQTT=eng/nano/LibNet.Nano.Mqtt.NanoCheck.csproj
-if [ -f "$MQTT" ]; then
-    dll="eng/nano/bin/LibNet.Nano.Mqtt.NanoCheck/$CONFIG/LibNet.Nano.Mqtt.dll"
-    rm -f "$dll"
-    if [ ! -f "eng/nano/bin/LibNet.Nano.NanoCheck/$CONFIG/LibNet.Nano.dll" ]; then
-        summary+=("SKIP  build MqttCheck (NanoCheck failed)")
-    else
-        echo "nano-check: building $MQTT (the MQTT client)"
-        if build MqttCheck "$MQTT"; then
-            scan MqttCheck "$dll"
-        else
-            summary+=("SKIP  metadata scan MqttCheck (no DLL)")
-        fi
-    fi
-fi
-# ---- end LibNet.Nano.Mqtt ----------------------------------------------------------------------
+# The samples' device sources (eng/nano/Samples.NanoCheck.csproj), then the MQTT client (issue 13:
+# eng/nano/LibNet.Nano.Mqtt.NanoCheck.csproj, compiled against nano's mscorlib plus the NanoCheck
+# build of the library and metadata-scanned for generics like the core). The samples reference the
+# MQTT client, so their build already builds it; the MQTT step builds it again on its own (an
+# up-to-date build, cheap) to report its own diagnostics after the samples', as it always has.
+check_on_nanocheck SamplesCheck eng/nano/Samples.NanoCheck.csproj \
+    "eng/nano/bin/Samples.NanoCheck/$CONFIG/Samples.NanoCheck.dll" "the samples' device sources"
+check_on_nanocheck MqttCheck eng/nano/LibNet.Nano.Mqtt.NanoCheck.csproj \
+    "eng/nano/bin/LibNet.Nano.Mqtt.NanoCheck/$CONFIG/LibNet.Nano.Mqtt.dll" "the MQTT client"
 
 echo
 echo "nano-check summary ($(($(date +%s) - start)) s):"

@@ -87,6 +87,17 @@ namespace NanoLibNet.Bench
             return a[Math.Min(rank, a.Length) - 1];
         }
 
+        internal static double Mean(IList<double> values)
+        {
+            double sum = 0;
+            for (int i = 0; i < values.Count; i++)
+            {
+                sum += values[i];
+            }
+
+            return values.Count == 0 ? double.NaN : sum / values.Count;
+        }
+
         internal static double TicksToMicros(long ticks)
         {
             return ticks * 1e6 / Stopwatch.Frequency;

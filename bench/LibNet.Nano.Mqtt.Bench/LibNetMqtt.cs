@@ -82,7 +82,6 @@ namespace NanoLibNet.Mqtt.Bench
             }
             catch (Exception ex)
             {
-                _r.Ok = false;
                 _r.Failure = "LibNet.Nano.Mqtt: " + ex.Message;
             }
             finally

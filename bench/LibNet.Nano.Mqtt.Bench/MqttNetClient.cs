@@ -30,7 +30,6 @@ namespace NanoLibNet.Mqtt.Bench
             }
             catch (Exception ex)
             {
-                _r.Ok = false;
                 _r.Failure = "MQTTnet: " + ex.Message;
             }
 

@@ -78,8 +78,7 @@ namespace NanoLibNet.Mqtt.Bench
             server.StartAsync().GetAwaiter().GetResult();
             Console.WriteLine("ready " + port.ToString(CultureInfo.InvariantCulture));
             Console.Out.Flush();
-            // Ends when the parent kills it (or closes our input).
-            Console.In.ReadToEnd();
+            // Runs until the parent kills it.
             Thread.Sleep(Timeout.Infinite);
             return 0;
         }

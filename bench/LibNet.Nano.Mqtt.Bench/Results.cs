@@ -9,8 +9,10 @@ namespace NanoLibNet.Mqtt.Bench
     public sealed class Results
     {
         public string Name;
-        public bool Ok = true;
         public string Failure;
+
+        /// <summary>True until a measurement failed (<see cref="Failure"/> says which and why).</summary>
+        public bool Ok => Failure == null;
         public double Qos0Rate;
         public double Qos1Rate;
         public double Qos1PipelinedRate;

@@ -105,13 +105,7 @@ namespace NanoLibNet.Bench
                 long t0 = Stopwatch.GetTimestamp();
                 bool full;
                 Check(LibNet.Tx(me, 60000, netc, all, out full) && !full, netc, "LibNet.Tx");
-                int got = 0;
-                while (got == 0)
-                {
-                    bool ev;
-                    Check(LibNet.Wait(me, 10000, netc, out ev) && ev, netc, "Wait for the ack");
-                    netc.Rx(ack, 0, 1, out got);
-                }
+                WaitAck(me, netc, ack);
 
                 mbps = all.Length / Stats.TicksToMicros(Stopwatch.GetTimestamp() - t0);
                 LibNet.Close(me, 5000, netc);
@@ -120,6 +114,18 @@ namespace NanoLibNet.Bench
             run.Join();
             EndAdapter(adapter);
             return mbps;
+        }
+
+        /// <summary>Waits for the sink's one-byte ack that everything arrived (LibNet.Wait, then Rx).</summary>
+        private static void WaitAck(string me, NetCtrl netc, byte[] ack)
+        {
+            int got = 0;
+            while (got == 0)
+            {
+                bool ev;
+                Check(LibNet.Wait(me, 10000, netc, out ev) && ev, netc, "Wait for the ack");
+                netc.Rx(ack, 0, 1, out got);
+            }
         }
 
         private static double BulkRaw(int port, long total, int write, bool noDelay, out double allocPerWrite)
@@ -182,13 +188,7 @@ namespace NanoLibNet.Bench
                     }
                 }
 
-                int got = 0;
-                while (got == 0)
-                {
-                    bool ev;
-                    Check(LibNet.Wait(me, 10000, netc, out ev) && ev, netc, "Wait for the ack");
-                    netc.Rx(ack, 0, 1, out got);
-                }
+                WaitAck(me, netc, ack);
 
                 mbps = total / Stats.TicksToMicros(Stopwatch.GetTimestamp() - t0);
                 alloc = (GC.GetTotalAllocatedBytes(true) - a0) / (double)(total / write);

@@ -65,17 +65,6 @@ namespace NanoLibNet.Bench
             _report.Row("scale " + c + ": round-trip latency mean (µs; Little's law: " + conns + " / rate)", Stats.F(Stats.Median(libMean)), Stats.F(Stats.Median(rawMean)), Stats.F(Stats.Median(libMean) / Stats.Median(rawMean), 2), "-", null);
         }
 
-        private static double Mean(List<double> values)
-        {
-            double sum = 0;
-            foreach (double v in values)
-            {
-                sum += v;
-            }
-
-            return values.Count == 0 ? double.NaN : sum / values.Count;
-        }
-
         private sealed class ScaleResult
         {
             internal double RoundTripsPerSecond;
@@ -177,7 +166,7 @@ namespace NanoLibNet.Bench
 
             result.P50 = Stats.Percentile(lat, 50);
             result.P99 = Stats.Percentile(lat, 99);
-            result.Mean = Mean(lat);
+            result.Mean = Stats.Mean(lat);
             return result;
         }
 
@@ -317,7 +306,7 @@ namespace NanoLibNet.Bench
             result.RoundTripsPerSecond = total / (Stats.TicksToMs(elapsed) / 1000.0);
             result.P50 = Stats.Percentile(lat, 50);
             result.P99 = Stats.Percentile(lat, 99);
-            result.Mean = Mean(lat);
+            result.Mean = Stats.Mean(lat);
             return result;
         }
     }
