@@ -290,6 +290,10 @@ namespace NanoLibNet.Tests.Packaging
                 {
                     // Stopped.
                 }
+                catch (InvalidOperationException)
+                {
+                    // Stopped between two connections: TcpListener says "not listening" then.
+                }
             }
 
             public void Dispose()

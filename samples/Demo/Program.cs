@@ -119,6 +119,10 @@ namespace NanoLibNet.Samples
             {
                 // The listener was stopped.
             }
+            catch (InvalidOperationException)
+            {
+                // It was stopped before this thread got to accept.
+            }
         }
     }
 }
